@@ -1,0 +1,29 @@
+// Worker tests run inside the real Workers runtime (workerd via Miniflare) with local D1, R2 and Queues.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./worker/migrations');
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        main: './worker/src/index.ts',
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            OPERATOR_TOKEN: 'operator-test-token',
+            REBUILD_HOOK_TOKEN: 'hook-test-token',
+            REBUILD_HOOK_URL: `${inject('hookUrl')}/rebuild`,
+            HOOK_URL: inject('hookUrl'),
+          },
+        },
+      })),
+    ],
+    test: {
+      include: ['test/worker/**/*.test.ts'],
+      globalSetup: ['./test/worker/hook-server.global.ts'],
+      setupFiles: ['./test/worker/apply-migrations.ts'],
+    },
+  };
+});

@@ -1,0 +1,117 @@
+// The catalogue import file (content/demo/catalogue.json, `npm run catalogue -- import`): validated here,
+// with French messages, before anything is written. Ids are required so a re-import updates in place.
+import { z } from 'zod';
+import {
+  ACCESS_LEVELS, DATA_TYPES, GEOCOVERS, GRANULARITIES, ORGANIZATION_TYPES, RESOURCE_TYPES, SHOWCASE_TYPES,
+  SOURCE_MODES, SYNC_FREQUENCIES, UPDATE_FREQUENCIES, FORMATS,
+} from './vocabulary';
+
+const uuid = z.uuid({ error: 'identifiant UUID invalide' });
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { error: 'identifiant d’URL invalide (minuscules, chiffres et tirets, 100 caractères au plus)' });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date attendue au format AAAA-MM-JJ' });
+const text = (max: number) => z.string().max(max, { error: `texte trop long (${max} caractères au plus)` });
+const optionalText = (max: number) => text(max).nullish();
+const filePath = z.string().regex(/^[A-Za-z0-9._\/-]+$/, { error: 'chemin de fichier invalide' })
+  .refine((p) => !p.split('/').includes('..') && !p.startsWith('/'), { error: 'chemin de fichier hors du dossier d’import' });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'adresse web invalide (http ou https attendu)' });
+const formatCode = z.string().refine((c) => FORMATS.some((f) => f.code === c), { error: 'format inconnu' });
+
+export const importOrganization = z.object({
+  id: uuid,
+  slug,
+  legalName: text(100).min(1, { error: 'la raison sociale est obligatoire' }),
+  orgType: z.enum(ORGANIZATION_TYPES),
+  description: text(20000).default(''),
+  logo: filePath.nullish(),
+  website: httpUrl.nullish(),
+  email: z.email({ error: 'adresse électronique invalide' }).nullish(),
+  phone: optionalText(30),
+  address: optionalText(300),
+  postcode: optionalText(10),
+  city: optionalText(100),
+  territoryCode: optionalText(40),
+  territoryName: optionalText(200),
+  emailDomains: z.array(text(100)).default([]),
+});
+
+export const importResource = z.object({
+  id: uuid,
+  title: text(300).min(1, { error: 'le titre de la ressource est obligatoire' }),
+  description: text(20000).default(''),
+  format: formatCode,
+  resourceType: z.enum(RESOURCE_TYPES).default('raw'),
+  sourceMode: z.enum(SOURCE_MODES),
+  url: httpUrl.nullish(),
+  file: filePath.nullish(),
+  accessLevel: z.enum(ACCESS_LEVELS).default('public'),
+  allowedOrganizations: z.array(slug).default([]),
+  syncFrequency: z.enum(SYNC_FREQUENCIES).default('never'),
+  downloadCount: z.number().int().min(0).default(0),
+}).superRefine((r, ctx) => {
+  if (r.sourceMode === 'url_reference' && !r.url) ctx.addIssue({ code: 'custom', message: 'une URL référencée est obligatoire', path: ['url'] });
+  if ((r.sourceMode === 'upload' || r.sourceMode === 'sftp') && !r.file) ctx.addIssue({ code: 'custom', message: 'un fichier est obligatoire', path: ['file'] });
+  if (r.sourceMode === 'url_download' && !r.url) ctx.addIssue({ code: 'custom', message: 'une URL de téléchargement est obligatoire', path: ['url'] });
+});
+
+export const importDataset = z.object({
+  id: uuid,
+  slug,
+  title: text(300).min(1, { error: 'le titre est obligatoire' }),
+  description: text(100000).min(1, { error: 'le descriptif est obligatoire' }),
+  organization: slug,
+  licence: z.string().min(1),
+  updateFrequency: z.enum(UPDATE_FREQUENCIES).default('never'),
+  granularity: z.enum(GRANULARITIES).default('undefined'),
+  geocover: z.enum(GEOCOVERS).default('computed'),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullish(),
+  territoryCode: optionalText(40),
+  territoryName: optionalText(200),
+  temporalStart: isoDate.nullish(),
+  temporalEnd: isoDate.nullish(),
+  dataTypes: z.array(z.enum(DATA_TYPES)).default([]),
+  themes: z.array(slug).default([]),
+  tags: z.array(text(100).min(2, { error: 'un mot-clé fait au moins 2 caractères' })).default([]),
+  ownerName: optionalText(200),
+  ownerEmail: z.email().nullish(),
+  broadcasterName: optionalText(200),
+  broadcasterEmail: z.email().nullish(),
+  dateCreated: isoDate,
+  dateModified: isoDate,
+  datePublished: isoDate,
+  published: z.boolean().default(true),
+  resources: z.array(importResource).default([]),
+});
+
+export const importShowcase = z.object({
+  id: uuid,
+  slug,
+  title: text(300).min(1),
+  description: text(20000).default(''),
+  url: httpUrl.nullish(),
+  image: filePath.nullish(),
+  showcaseType: z.enum(SHOWCASE_TYPES).default('application'),
+  authorName: optionalText(200),
+  datasets: z.array(slug).default([]),
+  published: z.boolean().default(true),
+});
+
+export const catalogueImport = z.object({
+  organizations: z.array(importOrganization).default([]),
+  datasets: z.array(importDataset).default([]),
+  showcases: z.array(importShowcase).default([]),
+});
+
+export type CatalogueImport = z.infer<typeof catalogueImport>;
+export type ImportDataset = z.infer<typeof importDataset>;
+export type ImportResource = z.infer<typeof importResource>;
+export type ImportOrganization = z.infer<typeof importOrganization>;
+export type ImportShowcase = z.infer<typeof importShowcase>;
+
+/** Every file an import refers to, so the uploader and the Worker agree on the set. */
+export function referencedFiles(data: CatalogueImport): string[] {
+  const files = new Set<string>();
+  for (const o of data.organizations) if (o.logo) files.add(o.logo);
+  for (const d of data.datasets) for (const r of d.resources) if (r.file) files.add(r.file);
+  for (const s of data.showcases) if (s.image) files.add(s.image);
+  return [...files].sort();
+}

@@ -1,0 +1,15 @@
+import type { JobMessage } from './store/queue';
+
+// Bindings and settings of the Worker (wrangler.toml, secrets in .dev.vars locally).
+export interface Env {
+  DB: D1Database;
+  FILES: R2Bucket;
+  JOBS: Queue<JobMessage>;
+  ASSETS: Fetcher;
+  PORTAL_PUBLIC_URL: string;
+  REBUILD_HOOK_URL: string;
+  /** Secret: bearer token of the portal's own tooling (catalogue import, snapshot for the static build). */
+  OPERATOR_TOKEN: string;
+  /** Secret sent to the rebuild hook so it only builds on our request. */
+  REBUILD_HOOK_TOKEN: string;
+}

@@ -1,0 +1,59 @@
+// Operator surface: import a catalogue file (publishes through the same path as future forms: write,
+// record the change, enqueue the rebuild) and export the public snapshot for the static build.
+import type { IRequest } from 'itty-router';
+import { can } from '../../domain/permissions';
+import { catalogueImport, referencedFiles } from '../../domain/import-schema';
+import type { Env } from '../../env';
+import { importCatalogue, ImportError, type ImportFile } from '../../store/catalogue-import';
+import { catalogueStatus, exportSnapshot } from '../../store/catalogue-snapshot';
+import { enqueueRebuild } from '../../store/queue';
+import { resolveActor } from '../actor';
+import { json, problem } from '../respond';
+
+const FORBIDDEN = 'Jeton d’opérateur absent ou invalide.';
+
+export async function importHandler(request: IRequest, env: Env): Promise<Response> {
+  if (!can(resolveActor(request, env), { action: 'catalogue:import' })) return problem(403, FORBIDDEN);
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return problem(400, 'Requête illisible : envoyez un formulaire multipart avec le champ « catalogue ».');
+  }
+  const text = form.get('catalogue');
+  if (typeof text !== 'string') return problem(400, 'Le champ « catalogue » (JSON) est absent.');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return problem(400, 'Le catalogue n’est pas un JSON valide.', [String((error as Error).message)]);
+  }
+  const parsed = catalogueImport.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.slice(0, 50).map((i) => `${i.path.join('.')} : ${i.message}`);
+    return problem(400, 'Le catalogue ne respecte pas le format attendu.', details);
+  }
+  const files = new Map<string, ImportFile>();
+  for (const path of referencedFiles(parsed.data)) {
+    const part = form.get(`file:${path}`);
+    if (part instanceof File) files.set(path, { name: path, type: part.type, bytes: await part.arrayBuffer() });
+  }
+  try {
+    const result = await importCatalogue(env.DB, env.FILES, parsed.data, files, form.get('reason')?.toString() || 'import');
+    await enqueueRebuild(env.JOBS, result.changeId);
+    return json(result, { status: 201 });
+  } catch (error) {
+    if (error instanceof ImportError) return problem(422, 'Le catalogue contient des références invalides ; rien n’a été modifié.', error.problems);
+    throw error;
+  }
+}
+
+export async function snapshotHandler(request: IRequest, env: Env): Promise<Response> {
+  if (!can(resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
+  return json(await exportSnapshot(env.DB));
+}
+
+export async function statusHandler(request: IRequest, env: Env): Promise<Response> {
+  if (!can(resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
+  return json(await catalogueStatus(env.DB));
+}

@@ -1,0 +1,6 @@
+// Messages of the `jobs` queue. One queue for every background job; `type` routes the message.
+export type JobMessage = { type: 'rebuild'; changeId: number };
+
+export async function enqueueRebuild(queue: Queue<JobMessage>, changeId: number): Promise<void> {
+  await queue.send({ type: 'rebuild', changeId });
+}
