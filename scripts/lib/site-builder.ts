@@ -1,0 +1,99 @@
+// Rebuilds the static catalogue on request: snapshot from the running Worker → Astro + Pagefind into a
+// fresh folder → swapped in place of dist/ (wrangler dev serves the new files at once, no restart).
+// Requests arriving during a build are coalesced into one more build; an up-to-date site is not rebuilt.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { BUILD_DIR, CACHE_DIR, DIST_DIR, ROOT, STATE_DIR } from './local-config';
+
+export interface BuildRecord {
+  stateDir: string; // which local state the catalogue came from: a build of another state is stale
+  changeId: number;
+  builtAt: string;
+  seconds: number;
+}
+
+const CURRENT = resolve(BUILD_DIR, 'current.json');
+
+export function currentBuild(): BuildRecord | null {
+  if (!existsSync(CURRENT) || !existsSync(DIST_DIR)) return null;
+  const record = JSON.parse(readFileSync(CURRENT, 'utf8')) as BuildRecord;
+  return record.stateDir === STATE_DIR ? record : null;
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+export class SiteBuilder {
+  private running: Promise<void> | null = null;
+  private pending = false;
+  lastError: string | null = null;
+
+  constructor(private readonly portalUrl: string, private readonly operatorToken: string,
+    private readonly onBuilt: (record: BuildRecord) => void = () => {}) {}
+
+  get building(): boolean {
+    return this.running !== null;
+  }
+
+  /** Starts a build, or queues one more if a build is running; resolves when the catalogue is current. */
+  request(): Promise<void> {
+    if (this.running) {
+      this.pending = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.pending = false;
+          await this.buildOnce();
+        } while (this.pending);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async buildOnce(): Promise<void> {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${this.portalUrl}/api/internal/catalogue/snapshot`, {
+        headers: { authorization: `Bearer ${this.operatorToken}` },
+      });
+      if (!response.ok) throw new Error(`snapshot: HTTP ${response.status}`);
+      const snapshot = await response.text();
+      const { lastChangeId } = JSON.parse(snapshot) as { lastChangeId: number };
+      // A hook call for a change already built (e.g. start-up and the queue asking together) costs nothing.
+      if ((currentBuild()?.changeId ?? -1) >= lastChangeId) return;
+      mkdirSync(CACHE_DIR, { recursive: true });
+      const snapshotPath = resolve(CACHE_DIR, 'catalogue.json');
+      await writeFile(snapshotPath, snapshot);
+
+      const outDir = resolve(BUILD_DIR, `site-${Date.now()}`);
+      await run(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/build-site.ts'), '--snapshot', snapshotPath, '--out', outDir]);
+      await this.swapIn(outDir);
+      const record = { stateDir: STATE_DIR, changeId: lastChangeId, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000 };
+      await writeFile(CURRENT, JSON.stringify(record));
+      this.lastError = null;
+      this.onBuilt(record);
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      throw error;
+    }
+  }
+
+  /** Two renames: the served folder is replaced whole, never half-written. */
+  private async swapIn(outDir: string): Promise<void> {
+    const old = resolve(BUILD_DIR, `old-${Date.now()}`);
+    if (existsSync(DIST_DIR)) await rename(DIST_DIR, old);
+    await rename(outDir, DIST_DIR);
+    await rm(old, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+// `npm start`: the whole portal on the real Workers runtime at one local URL.
+// Applies D1 migrations, runs `wrangler dev` (workerd with local D1, R2, Queues and cron state under
+// .wrangler/), answers the rebuild hook by rebuilding the static site, and seeds the demo catalogue on first run.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { importCatalogueFile } from './lib/import-client';
+import { DEMO_CATALOGUE, DIST_DIR, HOOK_PORT, PORT, PORTAL_URL, ROOT, STATE_DIR, ensureLocalSecrets } from './lib/local-config';
+import { SiteBuilder, currentBuild } from './lib/site-builder';
+
+const secrets = ensureLocalSecrets();
+const log = (message: string) => console.log(`[portail] ${message}`);
+
+function wrangler(args: string[]): void {
+  const result = spawnSync('npx', ['wrangler', ...args], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed`);
+}
+
+async function waitForWorker(child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('wrangler dev stopped during start-up');
+    try {
+      if ((await fetch(`${PORTAL_URL}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function catalogueStatus(): Promise<{ lastChangeId: number; datasets: number }> {
+  const response = await fetch(`${PORTAL_URL}/api/internal/catalogue/status`, { headers: { authorization: `Bearer ${secrets.OPERATOR_TOKEN}` } });
+  if (!response.ok) throw new Error(`catalogue status: HTTP ${response.status}`);
+  return response.json() as Promise<{ lastChangeId: number; datasets: number }>;
+}
+
+const builder = new SiteBuilder(PORTAL_URL, secrets.OPERATOR_TOKEN, (record) =>
+  log(`site reconstruit (modification n° ${record.changeId}) en ${record.seconds.toFixed(1)} s`));
+
+// The rebuild hook the Worker's queue consumer calls (REBUILD_HOOK_URL in wrangler.toml).
+const hook = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/status') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ building: builder.building, current: currentBuild(), lastError: builder.lastError }));
+    return;
+  }
+  if (req.method !== 'POST' || req.url !== '/rebuild') {
+    res.statusCode = 404;
+    res.end();
+    return;
+  }
+  if (req.headers.authorization !== `Bearer ${secrets.REBUILD_HOOK_TOKEN}`) {
+    res.statusCode = 401;
+    res.end();
+    return;
+  }
+  req.resume();
+  builder.request().catch((error: Error) => log(`échec de la reconstruction : ${error.message}`));
+  res.statusCode = 202;
+  res.end('{"accepted":true}');
+});
+
+async function main(): Promise<void> {
+  wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE_DIR]);
+  mkdirSync(DIST_DIR, { recursive: true });
+  await new Promise<void>((resolve) => hook.listen(HOOK_PORT, '127.0.0.1', resolve));
+
+  const dev = spawn('npx', ['wrangler', 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', STATE_DIR,
+    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`],
+  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const stop = () => {
+    dev.kill('SIGTERM');
+    hook.close();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  dev.on('exit', (code) => {
+    hook.close();
+    process.exitCode = code ?? 0;
+  });
+
+  await waitForWorker(dev);
+  const status = await catalogueStatus();
+  if (status.datasets === 0) {
+    log('catalogue vide : import du catalogue de démonstration…');
+    const summary = await importCatalogueFile(DEMO_CATALOGUE, PORTAL_URL, secrets.OPERATOR_TOKEN, 'catalogue de démonstration');
+    log(`${summary.datasets} jeux de données, ${summary.resources} ressources importés`);
+  }
+  const built = currentBuild();
+  if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request();
+  log(`portail prêt : http://localhost:${PORT}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`[portail] ${error.message}`);
+  process.exit(1);
+});
