@@ -1,0 +1,52 @@
+// Starts the portal exactly as `npm start` does, on test ports and a fresh local state, and waits until
+// it says it is ready (demo catalogue imported and site built).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    portalUrl: string;
+    hookUrl: string;
+    operatorToken: string;
+  }
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PORT = 8790;
+const HOOK_PORT = 8791;
+
+export default async function setup(project: TestProject) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'portail-e2e-'));
+  const portal = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(PORT), REBUILD_HOOK_PORT: String(HOOK_PORT), PORTAL_STATE_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const ready = new Promise<void>((resolvePromise, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('portail prêt')) resolvePromise();
+    };
+    portal.stdout!.on('data', onData);
+    portal.stderr!.on('data', onData);
+    portal.on('exit', (code) => reject(new Error(`npm start exited (${code}) before being ready:\n${output.slice(-4000)}`)));
+  });
+  await ready;
+
+  const { readFileSync } = await import('node:fs');
+  const token = /OPERATOR_TOKEN=(\S+)/.exec(readFileSync(resolve(ROOT, '.dev.vars'), 'utf8'))![1]!;
+  project.provide('portalUrl', `http://127.0.0.1:${PORT}`);
+  project.provide('hookUrl', `http://127.0.0.1:${HOOK_PORT}`);
+  project.provide('operatorToken', token);
+
+  return async () => {
+    process.kill(-portal.pid!, 'SIGTERM');
+    await new Promise((r) => portal.once('exit', r));
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+}
