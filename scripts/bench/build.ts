@@ -1,0 +1,159 @@
+// `npm run bench:build`: the static catalogue at 1 k and 10 k synthetic datasets.
+// Prints, per size: full build time (Astro + Pagefind) and pages/s, the Pagefind index size, and side by side
+// the reference indexer (Pagefind's CLI over the same pages, as in docs/perf-calibration); then, at the largest
+// size, the bytes Chromium fetches for a first faceted search and publish → visible for one changed dataset
+// (one dataset edited → rebuild → swapped in → the new title is served).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import type { BuildSiteFigures } from '../build-site';
+import { syntheticSnapshot } from './synthetic-snapshot';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WORK = resolve(ROOT, '.cache/bench');
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' } } });
+const SIZES = values.sizes!.split(',').map(Number);
+
+function run(args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** One build in a fresh process, like the local builder does. */
+async function build(snapshotPath: string, outDir: string): Promise<BuildSiteFigures> {
+  const out = await run(['--import', 'tsx', 'scripts/build-site.ts', '--snapshot', snapshotPath, '--out', outDir]);
+  return JSON.parse(out.trim().split('\n').pop()!) as BuildSiteFigures;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+async function referenceIndex(siteDir: string): Promise<number> {
+  const started = performance.now();
+  await run([resolve(ROOT, 'node_modules/pagefind/lib/runner/bin.cjs'), '--site', siteDir, '--output-subdir', 'pagefind-reference', '--glob', 'dataset/*.html', '--force-language', 'fr', '--silent']);
+  const secondsTaken = (performance.now() - started) / 1000;
+  rmSync(join(siteDir, 'pagefind-reference'), { recursive: true, force: true });
+  return secondsTaken;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
+};
+
+/** A static server with the asset server's URL rules (`/x` → `x.html`), for measuring what a browser fetches. */
+function serve(dir: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
+    const candidates = [join(dir, path), join(dir, `${path}.html`), join(dir, path, 'index.html')];
+    const file = candidates.find((c) => c.startsWith(dir) && existsSync(c) && statSync(c).isFile());
+    if (!file) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+async function firstSearchBytes(siteDir: string, theme: string): Promise<{ pagefindBytes: number; totalBytes: number; results: string }> {
+  const server = await serve(siteDir);
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const urls = new Map<string, string>();
+    let pagefindBytes = 0;
+    let totalBytes = 0;
+    cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+    cdp.on('Network.loadingFinished', (e) => {
+      totalBytes += e.encodedDataLength;
+      if (urls.get(e.requestId)?.includes('/pagefind/')) pagefindBytes += e.encodedDataLength;
+    });
+    await page.goto(`${base}/dataset?q=eau&theme=${encodeURIComponent(theme)}`);
+    const status = page.locator('[data-count]').first();
+    await status.filter({ hasText: /\d/ }).waitFor({ timeout: 60_000 });
+    await page.waitForLoadState('networkidle');
+    return { pagefindBytes, totalBytes, results: (await status.textContent())?.trim() ?? '' };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+const rows: string[][] = [];
+
+mkdirSync(WORK, { recursive: true });
+for (const size of SIZES) {
+  const snapshot = syntheticSnapshot({ datasets: size });
+  const snapshotPath = join(WORK, `synthetic-${size}.json`);
+  writeFileSync(snapshotPath, JSON.stringify(snapshot));
+  const outDir = join(WORK, `site-${size}`);
+  rmSync(outDir, { recursive: true, force: true });
+
+  const figures = await build(snapshotPath, outDir);
+  const referenceSeconds = await referenceIndex(outDir);
+  const indexBytes = dirBytes(join(outDir, 'pagefind'));
+  const datasetPagesPerSecond = size / figures.totalSeconds;
+  rows.push([`${size}`, `${figures.totalSeconds.toFixed(1)} s`, `${figures.astroSeconds.toFixed(1)} s`, `${figures.pagefindSeconds.toFixed(1)} s`,
+    `${referenceSeconds.toFixed(1)} s`, `${(figures.pagefindSeconds / referenceSeconds).toFixed(2)}`, `${figures.pages}`,
+    `${datasetPagesPerSecond.toFixed(0)}`, `${figures.pagesPerSecond}`, kB(indexBytes)]);
+  console.log(`[bench:build] ${size} datasets: ${JSON.stringify({ ...figures, referencePagefindCliSeconds: referenceSeconds, indexBytes })}`);
+}
+
+console.log('\ndatasets | full build | astro | pagefind (ours) | pagefind CLI (reference) | ours/ref | pages | dataset pages/s | all pages/s | index');
+for (const row of rows) console.log(row.join(' | '));
+console.log('targets: ≥ 500 dataset pages/s; calibration reference (docs/perf-calibration): astro ~470 pages/s at 10 k, naive astro + pagefind ≈ 46 s at 10 k');
+
+const largest = Math.max(...SIZES);
+const largestDir = join(WORK, `site-${largest}`);
+const snapshot = syntheticSnapshot({ datasets: largest });
+const theme = snapshot.themes[3]!.title;
+const search = await firstSearchBytes(largestDir, theme);
+console.log(`\nfirst faceted search at ${largest} (q=eau, thématique « ${theme} ») → ${search.results}: Pagefind ${kB(search.pagefindBytes)}, `
+  + `page total ${kB(search.totalBytes)} (target < 300 kB)`);
+
+// Publish → visible: one dataset changes in the largest catalogue; the site is rebuilt and swapped in.
+const changed = snapshot.datasets[Math.floor(largest / 2)]!;
+changed.title = `${changed.title} (modifié)`;
+changed.metadataModified = new Date().toISOString();
+const changedPath = join(WORK, `synthetic-${largest}-changed.json`);
+const started = performance.now();
+writeFileSync(changedPath, JSON.stringify(snapshot));
+const nextDir = join(WORK, `site-${largest}-next`);
+rmSync(nextDir, { recursive: true, force: true });
+await build(changedPath, nextDir);
+const retired = join(WORK, `site-${largest}-old`);
+await rename(largestDir, retired);
+await rename(nextDir, largestDir);
+const server = await serve(largestDir);
+const html = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/dataset/${changed.slug}`)).text();
+const publishSeconds = (performance.now() - started) / 1000;
+server.close();
+rmSync(retired, { recursive: true, force: true });
+if (!html.includes('(modifié)')) throw new Error('the changed dataset is not served after the rebuild');
+console.log(`publish → visible for one changed dataset at ${largest}: ${publishSeconds.toFixed(1)} s (full rebuild; target ≤ 5 s)`);

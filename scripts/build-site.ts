@@ -1,0 +1,170 @@
+// Snapshot → static public site: Astro renders every page while Pagefind indexes the datasets, then the new site
+// replaces the old one in a single rename.
+//   npx tsx scripts/build-site.ts --snapshot .cache/catalogue.json --out dist
+// Prints one JSON line of figures at the end; buildSite() returns them to benchmarks.
+//
+// Why it is shaped this way (10 k datasets on two cores; see the figures in the final report of the site work):
+// - Pagefind is fed records built from the snapshot (site/lib/search-record.ts) instead of parsing the HTML
+//   afterwards, so its whole run overlaps Astro's: ~20 s instead of ~45 s.
+// - Astro runs in a child process: its Node flags (a larger young generation cuts GC time by a quarter) and its
+//   synchronous file writes stay out of the caller, which may be the long-running start script.
+// - Pages are written into a fresh directory: on this kind of disk, deleting then rewriting 10 k files in place
+//   costs several seconds, and a fresh directory also means visitors never see a half-built site.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CatalogueSnapshot } from '../worker/src/domain/snapshot';
+
+export interface BuildSiteOptions {
+  snapshotPath: string;
+  outDir: string;
+}
+
+export interface BuildSiteFigures {
+  /** HTML pages written by Astro. */
+  pages: number;
+  /** Datasets in the search index. */
+  indexedPages: number;
+  /** Astro's run, from start to its last page. */
+  astroSeconds: number;
+  /** Pagefind's run (records + index files), concurrent with Astro's. */
+  pagefindSeconds: number;
+  /** Wall clock of the whole build, until the new site is in place. */
+  totalSeconds: number;
+  /** pages / totalSeconds. */
+  pagesPerSecond: number;
+  /** Removing the previous site, after the new one is live. */
+  cleanupSeconds: number;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LANG = 'fr';
+
+// The Astro child runs plain Node (the site's TypeScript goes through Vite, not through tsx, whose module hooks
+// would cost several CPU-seconds). Astro awaits one mkdir and one writeFile per page; on two cores the thread-pool
+// round trips cost more than the writes, and the child does nothing else: synchronous calls are the fast path.
+const ASTRO_CHILD = `
+import fs from 'node:fs';
+fs.promises.mkdir = async (dir, options) => fs.mkdirSync(dir, options);
+fs.promises.writeFile = async (file, data, options) => fs.writeFileSync(file, data, options);
+const { build } = await import('astro');
+await build({ root: process.cwd(), logLevel: 'warn', mode: 'production' });
+`;
+
+const since = (from: number) => Math.round((performance.now() - from) / 10) / 100;
+
+function countHtml(dir: string): number {
+  let count = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.html')) count++;
+  }
+  return count;
+}
+
+/** Astro builds an outDir outside its working directory (the repository) through .astro/ and copies all of it,
+ * leaving its content-layer files in the site: remove them. */
+function removeAstroLeftovers(out: string): void {
+  if (!relative(ROOT, out).startsWith('..')) return;
+  for (const name of ['collections', 'content-assets.mjs', 'content-modules.mjs', 'data-store.json']) {
+    rmSync(join(out, name), { recursive: true, force: true });
+  }
+}
+
+function runAstro(snapshot: string, outDir: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', '--input-type=module', '--eval', ASTRO_CHILD], {
+      cwd: ROOT,
+      // Read by astro.config.mjs (outDir) and site/lib/catalogue.ts (snapshot).
+      env: { ...process.env, SITE_OUT_DIR: outDir, CATALOGUE_SNAPSHOT: snapshot, ASTRO_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', fail);
+    child.on('exit', (code, signal) => {
+      if (code === 0) done(since(started));
+      else fail(new Error(`Astro build failed (${signal ?? `exit code ${code}`})`));
+    });
+  });
+}
+
+async function runPagefind(snapshot: CatalogueSnapshot, bundleDir: string): Promise<{ seconds: number; records: number }> {
+  const started = performance.now();
+  const [pagefind, { searchRecords }] = await Promise.all([import('pagefind'), import('../site/lib/search-record')]);
+  try {
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: LANG });
+    if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
+    const records = searchRecords(snapshot, LANG);
+    const added = await Promise.all(records.map((record) => index.addCustomRecord(record)));
+    const failed = added.flatMap((r) => r.errors);
+    if (failed.length > 0) throw new Error(`Pagefind: ${failed.slice(0, 3).join('; ')}`);
+    const written = await index.writeFiles({ outputPath: bundleDir });
+    if (written.errors.length > 0) throw new Error(`Pagefind: ${written.errors.join('; ')}`);
+    return { seconds: since(started), records: records.length };
+  } finally {
+    await pagefind.close();
+  }
+}
+
+export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Promise<BuildSiteFigures> {
+  const started = performance.now();
+  const snapshotFile = resolve(snapshotPath);
+  const out = resolve(outDir);
+  if (!existsSync(snapshotFile)) throw new Error(`snapshot not found: ${snapshotFile}`);
+  const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as CatalogueSnapshot;
+
+  const stamp = `${process.pid}-${Date.now()}`;
+  const next = join(dirname(out), `.${basename(out)}.next-${stamp}`);
+  // Pagefind writes beside the site, not into it: Astro's final clean-up removes the empty directories of its
+  // outDir, and once removed a directory Pagefind had just created, leaving the Pagefind service hung.
+  const bundle = `${next}-pagefind`;
+  try {
+    // Let both finish before removing their output on failure.
+    const [astro, indexing] = await Promise.allSettled([runAstro(snapshotFile, next), runPagefind(snapshot, bundle)]);
+    if (astro.status === 'rejected') throw astro.reason;
+    if (indexing.status === 'rejected') throw indexing.reason;
+    const astroSeconds = astro.value;
+    const search = indexing.value;
+    renameSync(bundle, join(next, 'pagefind'));
+    removeAstroLeftovers(next);
+    const pages = countHtml(next);
+
+    const previous = join(dirname(out), `.${basename(out)}.old-${stamp}`);
+    if (existsSync(out)) renameSync(out, previous);
+    renameSync(next, out);
+    const totalSeconds = since(started);
+
+    const cleanupStarted = performance.now();
+    rmSync(previous, { recursive: true, force: true });
+    return {
+      pages,
+      indexedPages: search.records,
+      astroSeconds,
+      pagefindSeconds: search.seconds,
+      totalSeconds,
+      pagesPerSecond: Math.round(pages / totalSeconds),
+      cleanupSeconds: since(cleanupStarted),
+    };
+  } catch (err) {
+    rmSync(next, { recursive: true, force: true });
+    rmSync(bundle, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { snapshot: { type: 'string' }, out: { type: 'string' } } });
+  const figures = await buildSite({
+    snapshotPath: values.snapshot ?? process.env.CATALOGUE_SNAPSHOT ?? '.cache/catalogue.json',
+    outDir: values.out ?? 'dist',
+  });
+  console.log(JSON.stringify(figures));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    console.error(`build-site: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
