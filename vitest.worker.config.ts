@@ -1,8 +1,11 @@
 // Worker tests run inside the real Workers runtime (workerd via Miniflare) with local D1, R2 and Queues.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { mkdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig(async () => {
+  // wrangler.toml's assets folder must exist even before the first site build (clean checkout).
+  mkdirSync('./dist', { recursive: true });
   const migrations = await readD1Migrations('./worker/migrations');
   return {
     plugins: [
