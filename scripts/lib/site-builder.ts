@@ -1,9 +1,9 @@
-// Rebuilds the static catalogue on request: snapshot from the running Worker → Astro + Pagefind into a
-// fresh folder → swapped in place of dist/ (wrangler dev serves the new files at once, no restart).
+// Rebuilds the static catalogue on request: snapshot from the running Worker → scripts/build-site.ts, which
+// builds into a fresh folder and swaps it in place of dist/ (wrangler dev serves the new files at once).
 // Requests arriving during a build are coalesced into one more build; an up-to-date site is not rebuilt.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BUILD_DIR, CACHE_DIR, DIST_DIR, ROOT, STATE_DIR } from './local-config';
 
@@ -76,9 +76,8 @@ export class SiteBuilder {
       const snapshotPath = resolve(CACHE_DIR, 'catalogue.json');
       await writeFile(snapshotPath, snapshot);
 
-      const outDir = resolve(BUILD_DIR, `site-${Date.now()}`);
-      await run(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/build-site.ts'), '--snapshot', snapshotPath, '--out', outDir]);
-      await this.swapIn(outDir);
+      await run(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/build-site.ts'), '--snapshot', snapshotPath, '--out', DIST_DIR]);
+      mkdirSync(BUILD_DIR, { recursive: true });
       const record = { stateDir: STATE_DIR, changeId: lastChangeId, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000 };
       await writeFile(CURRENT, JSON.stringify(record));
       this.lastError = null;
@@ -87,13 +86,5 @@ export class SiteBuilder {
       this.lastError = (error as Error).message;
       throw error;
     }
-  }
-
-  /** Two renames: the served folder is replaced whole, never half-written. */
-  private async swapIn(outDir: string): Promise<void> {
-    const old = resolve(BUILD_DIR, `old-${Date.now()}`);
-    if (existsSync(DIST_DIR)) await rename(DIST_DIR, old);
-    await rename(outDir, DIST_DIR);
-    await rm(old, { recursive: true, force: true });
   }
 }
