@@ -46,7 +46,7 @@ export function catalogue(): Catalogue {
   if (snapshot.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
     throw new Error(`Snapshot ${path} has schema version ${snapshot.schemaVersion}, the site expects ${SNAPSHOT_SCHEMA_VERSION}`);
   }
-  const datasetsByDate = [...snapshot.datasets].sort((a, b) => b.metadataModified.localeCompare(a.metadataModified));
+  const datasetsByDate = [...snapshot.datasets].sort((a, b) => b.dateModified.localeCompare(a.dateModified) || b.metadataModified.localeCompare(a.metadataModified));
   const datasetsByOrganization = new Map<string, SnapshotDataset[]>();
   const datasetsByTheme = new Map<string, SnapshotDataset[]>();
   for (const d of datasetsByDate) {

@@ -94,7 +94,7 @@ export function datasetPage(d: SnapshotDataset, cat: Catalogue, site: URL): Data
   const body = html`<nav class="breadcrumb" aria-label="${t(LANG, 'breadcrumb.label')}"><ol><li><a href="/">${t(LANG, 'breadcrumb.home')}</a></li><li><a href="/dataset">${t(LANG, 'nav.datasets')}</a></li>${org && orgPath && html`<li><a href="${orgPath}">${org.legalName}</a></li>`}</ol></nav>
 <article class="dataset"><header class="page-head"><h1>${d.title}</h1>
 ${org && orgPath && html`<p class="dataset-org">${icon('building')}<a href="${orgPath}">${org.legalName}</a></p>`}
-<p class="dataset-stats"><span>${icon('calendar')}${updatedBefore}<time datetime="${d.metadataModified}">${date(d.metadataModified)}</time>${updatedAfter}</span> <span>${icon('download')}${downloads(d.downloadCount)}</span></p>
+<p class="dataset-stats"><span>${icon('calendar')}${updatedBefore}<time datetime="${d.dateModified}">${date(d.dateModified)}</time>${updatedAfter}</span> <span>${icon('download')}${downloads(d.downloadCount)}</span></p>
 ${d.hasRestrictedResources && html`<p class="notice notice-lock">${icon('lock')}${t(LANG, 'dataset.restricted')}</p>`}</header>
 <div class="dataset-grid"><div class="dataset-main">
 <section aria-labelledby="description"><h2 id="description">${t(LANG, 'dataset.description')}</h2><div class="prose">${raw(renderMarkdown(d.description))}</div></section>

@@ -41,7 +41,7 @@ export function searchRecords(snapshot: CatalogueSnapshot, lang: Lang): SearchRe
       title: d.title,
       org,
       formats: formats.join(FORMAT_SEPARATOR),
-      updated: formatDate(lang, d.metadataModified),
+      updated: formatDate(lang, d.dateModified),
     };
     if (d.hasRestrictedResources) meta.restricted = '1';
     return {
@@ -66,7 +66,7 @@ export function searchRecords(snapshot: CatalogueSnapshot, lang: Lang): SearchRe
         licence: [licences.get(d.licence) ?? d.licence],
         keyword: d.tags,
       },
-      sort: { date: d.metadataModified, title: sortKey(d.title) },
+      sort: { date: `${d.dateModified}|${d.metadataModified}`, title: sortKey(d.title) },
     };
   });
 }
