@@ -147,7 +147,9 @@ describe('public catalogue', () => {
     const dataset = published[0]!;
     for (const path of ['/', '/dataset', `/dataset/${dataset.slug}`, '/organization', `/organization/${dataset.organization}`, '/group']) {
       const page = await open(path);
-      if (path === '/dataset') await searchSettled(page);
+      // Pages with a search island (search, organisation, thématique) are checked once it has rendered.
+      if (await page.locator('[data-search]').count()) await searchSettled(page);
+      await page.waitForLoadState('networkidle');
       expect(await seriousViolations(page), path).toEqual([]);
       await page.close();
     }
