@@ -66,7 +66,7 @@ export function searchRecords(snapshot: CatalogueSnapshot, lang: Lang): SearchRe
         licence: [licences.get(d.licence) ?? d.licence],
         keyword: d.tags,
       },
-      sort: { date: `${d.dateModified}|${d.metadataModified}`, title: sortKey(d.title) },
+      sort: { date: d.dateModified, title: sortKey(d.title) },
     };
   });
 }
