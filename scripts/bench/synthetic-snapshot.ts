@@ -14,18 +14,7 @@ import {
   ACCESS_LEVELS, GRANULARITIES, SHOWCASE_TYPES, UPDATE_FREQUENCIES, formatInfo,
   type DataType, type Granularity, type OrganizationType, type ResourceType, type SourceMode,
 } from '../../worker/src/domain/vocabulary';
-
-/** mulberry32: tiny, fast and good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../lib/prng';
 
 class Rand {
   constructor(private readonly next: () => number) {}
@@ -165,7 +154,7 @@ export interface SyntheticOptions {
 }
 
 export function syntheticSnapshot({ datasets: datasetCount, seed = 42 }: SyntheticOptions): CatalogueSnapshot {
-  const r = new Rand(prng(seed));
+  const r = new Rand(mulberry32(seed));
   const place = () => `${r.chance(0.15) ? 'Saint-' : ''}${r.pick(PLACE_STARTS)}${r.pick(PLACE_ENDS)}${r.chance(0.2) ? r.pick(PLACE_SUFFIXES) : ''}`;
 
   const orgCount = Math.min(50, Math.max(5, Math.round(Math.sqrt(datasetCount) / 2)));

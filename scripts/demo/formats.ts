@@ -3,6 +3,7 @@
 import * as XLSX from '@e965/xlsx';
 import shpwrite from '@mapbox/shp-write';
 import { unzipSync, zipSync } from 'fflate';
+import { mulberry32 } from '../lib/prng';
 
 /** One fixed date for every archive entry and embedded timestamp, so re-running the generator changes no byte. */
 const FIXED_DATE = { year: 2025, month: 1, day: 15 };
@@ -15,14 +16,7 @@ const ZIP_MTIME = new Date(FIXED_DATE.year, FIXED_DATE.month - 1, FIXED_DATE.day
 export function rng(seed: string): () => number {
   let h = 2166136261;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 export type Random = () => number;

@@ -1,18 +1,9 @@
 // Sends a catalogue file and the files it names to the Worker's import endpoint (local or remote).
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { catalogueImport, referencedFiles } from '../../worker/src/domain/import-schema';
+import { catalogueImport, referencedFiles, type ImportResult } from '../../worker/src/domain/import-schema';
 
-export interface ImportSummary {
-  changeId: number;
-  organizations: number;
-  datasets: number;
-  resources: number;
-  showcases: number;
-  filesStored: number;
-}
-
-export async function importCatalogueFile(file: string, portalUrl: string, operatorToken: string, reason = 'import'): Promise<ImportSummary> {
+export async function importCatalogueFile(file: string, portalUrl: string, operatorToken: string, reason = 'import'): Promise<ImportResult> {
   const text = await readFile(file, 'utf8');
   const parsed = catalogueImport.safeParse(JSON.parse(text));
   if (!parsed.success) {
@@ -31,7 +22,7 @@ export async function importCatalogueFile(file: string, portalUrl: string, opera
     body: form,
     headers: { authorization: `Bearer ${operatorToken}` },
   });
-  const body = await response.json() as ImportSummary | { error: { message: string; details: string[] } };
+  const body = await response.json() as ImportResult | { error: { message: string; details: string[] } };
   if (!response.ok || 'error' in body) {
     const error = 'error' in body ? body.error : { message: `HTTP ${response.status}`, details: [] };
     throw new Error([error.message, ...error.details.map((d) => `  ${d}`)].join('\n'));

@@ -107,6 +107,16 @@ export type ImportResource = z.infer<typeof importResource>;
 export type ImportOrganization = z.infer<typeof importOrganization>;
 export type ImportShowcase = z.infer<typeof importShowcase>;
 
+/** What an accepted import reports back (the Worker's answer, the CLI's summary). */
+export interface ImportResult {
+  changeId: number;
+  organizations: number;
+  datasets: number;
+  resources: number;
+  showcases: number;
+  filesStored: number;
+}
+
 /** Every file an import refers to, so the uploader and the Worker agree on the set. */
 export function referencedFiles(data: CatalogueImport): string[] {
   const files = new Set<string>();

@@ -1,7 +1,7 @@
 // Writes a validated catalogue import into D1 and R2. Files go to R2 first (new version keys, nothing
 // overwritten); then every row is written in one D1 batch, which D1 runs as a single transaction, so a
 // failed import leaves the previous catalogue served.
-import type { CatalogueImport, ImportResource } from '../domain/import-schema';
+import type { CatalogueImport, ImportResource, ImportResult } from '../domain/import-schema';
 import { organizationLogoKey, resourceFileKey, sha256Hex, showcaseImageKey } from './files';
 import { formatInfo } from '../domain/vocabulary';
 
@@ -9,15 +9,6 @@ export interface ImportFile {
   name: string;
   type: string;
   bytes: ArrayBuffer;
-}
-
-export interface ImportResult {
-  changeId: number;
-  organizations: number;
-  datasets: number;
-  resources: number;
-  showcases: number;
-  filesStored: number;
 }
 
 export class ImportError extends Error {
