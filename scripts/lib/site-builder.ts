@@ -22,11 +22,19 @@ export function currentBuild(): BuildRecord | null {
   return record.stateDir === STATE_DIR ? record : null;
 }
 
+/** A build that never ends would block every later rebuild: past the limit it is stopped and reported. */
+const BUILD_TIMEOUT_MS = Number(process.env.SITE_BUILD_TIMEOUT_SECONDS ?? 900) * 1000;
+
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolvePromise();
+      else reject(new Error(`${command} ${args.join(' ')} ${signal === 'SIGKILL' ? `stopped after ${BUILD_TIMEOUT_MS / 1000} s` : `exited with ${code}`}`));
+    });
   });
 }
 

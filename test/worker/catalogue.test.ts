@@ -63,6 +63,14 @@ describe('catalogue store', () => {
     expect(body.error.details).toContain('datasets.0.dateCreated : date attendue au format AAAA-MM-JJ');
   });
 
+  it('refuses a catalogue that is not JSON', async () => {
+    const form = new FormData();
+    form.set('catalogue', '{"datasets": [');
+    const response = await SELF.fetch('https://portal.test/api/internal/catalogue/import', { method: 'POST', body: form, headers: OPERATOR });
+    expect(response.status).toBe(400);
+    expect((await response.json<{ error: { message: string } }>()).error.message).toBe('Le catalogue n’est pas un JSON valide.');
+  });
+
   it('refuses an import whose file is missing', async () => {
     const { ['files/secret.csv']: _missing, ...files } = FIXTURE_FILES;
     const response = await importCatalogue(fixtureCatalogue(), files);
