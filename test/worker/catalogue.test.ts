@@ -43,6 +43,19 @@ describe('catalogue store', () => {
     expect(versions?.n).toBe(1);
   });
 
+  it('removing a resource from a dataset deletes its stored files', async () => {
+    await importCatalogue(fixtureCatalogue());
+    const { file_key } = (await env.DB.prepare('SELECT file_key FROM resources WHERE id = ?').bind(RES_CSV).first<{ file_key: string }>())!;
+    const catalogue = fixtureCatalogue();
+    const first = catalogue.datasets[0] as unknown as { resources: { id: string }[] };
+    first.resources = first.resources.filter((r) => r.id !== RES_CSV);
+    expect((await importCatalogue(catalogue)).status).toBe(201);
+    expect(await env.DB.prepare('SELECT id FROM resources WHERE id = ?').bind(RES_CSV).first()).toBeNull();
+    expect(await env.FILES.head(file_key)).toBeNull();
+    const kept = await env.DB.prepare('SELECT file_key FROM resources WHERE id = ?').bind(RES_SECRET).first<{ file_key: string }>();
+    expect(await env.FILES.head(kept!.file_key)).not.toBeNull();
+  });
+
   it('refuses an import naming an unknown organisation and changes nothing', async () => {
     const catalogue = fixtureCatalogue();
     catalogue.datasets[0]!.organization = 'organisation-fantome';

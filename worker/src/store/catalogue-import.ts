@@ -215,7 +215,15 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
   statements.push(db.prepare(`INSERT INTO audit_log (at, actor, action, object_type, detail) VALUES (?, 'operator', 'catalogue.import', 'catalogue', ?)`)
     .bind(now, JSON.stringify({ reason, datasets: data.datasets.length, resources: resourceCount })));
 
+  // Resources an import drops from a dataset take their stored files with them, once the rows are gone.
+  const dropped = await db.prepare(
+    `SELECT v.file_key FROM resource_versions v JOIN resources r ON r.id = v.resource_id
+     WHERE r.dataset_id IN (SELECT value FROM json_each(?1)) AND r.id NOT IN (SELECT value FROM json_each(?2))`,
+  ).bind(JSON.stringify(data.datasets.map((d) => d.id)), JSON.stringify(data.datasets.flatMap((d) => d.resources.map((r) => r.id))))
+    .all<{ file_key: string }>();
+
   const results = await db.batch(statements);
+  if (dropped.results.length > 0) await bucket.delete(dropped.results.map((v) => v.file_key));
   const changeId = Number(results[results.length - 2]!.meta.last_row_id);
   return {
     changeId,
