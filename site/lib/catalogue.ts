@@ -15,7 +15,7 @@ export interface Catalogue {
   themes: Map<string, SnapshotTheme>;
   licences: Map<string, SnapshotLicence>;
   datasets: Map<string, SnapshotDataset>;
-  /** Datasets newest first (by metadata modification): the order of every list. */
+  /** Datasets newest first (by date of last modification, then metadata modification): the order of every list. */
   datasetsByDate: SnapshotDataset[];
   datasetsByOrganization: Map<string, SnapshotDataset[]>;
   datasetsByTheme: Map<string, SnapshotDataset[]>;
