@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createGzip } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import type { BuildSiteFigures } from '../build-site';
 import { syntheticSnapshot } from './synthetic-snapshot';
@@ -56,7 +57,10 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
 };
 
-/** A static server with the asset server's URL rules (`/x` → `x.html`), for measuring what a browser fetches. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg']);
+
+/** A static server with the asset server's URL rules (`/x` → `x.html`), for measuring what a browser fetches.
+ * Like Cloudflare's edge, it gzips text when asked; Pagefind's own files are already compressed. */
 function serve(dir: string): Promise<Server> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
@@ -68,6 +72,11 @@ function serve(dir: string): Promise<Server> {
       return;
     }
     res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+    if (COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(String(req.headers['accept-encoding']))) {
+      res.setHeader('content-encoding', 'gzip');
+      createReadStream(file).pipe(createGzip()).pipe(res);
+      return;
+    }
     createReadStream(file).pipe(res);
   });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
