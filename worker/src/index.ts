@@ -6,6 +6,7 @@ import { downloadHandler, publicImageHandler } from './http/downloads/download';
 import { importHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
 import { json, problem } from './http/respond';
 import { handleRebuildMessages } from './jobs/rebuild';
+import { t } from './i18n';
 
 type Args = [Env, ExecutionContext];
 
@@ -16,7 +17,7 @@ const router = Router<IRequest, Args>()
   .get('/api/internal/catalogue/status', statusHandler)
   .get('/api/files/*', publicImageHandler)
   .get('/dataset/:datasetId/resource/:resourceId/download/:fileName', downloadHandler)
-  .all('*', () => problem(404, 'Adresse inconnue.'));
+  .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 export default {
   async fetch(request, env, ctx) {
@@ -25,7 +26,7 @@ export default {
       response = await router.fetch(request, env, ctx);
     } catch (error) {
       console.error(error);
-      response = problem(500, 'Erreur interne du portail.');
+      response = problem(500, t('fr', 'api.internalError'));
     }
     // Marks every response produced by the Worker; static assets never carry it (tests rely on that).
     const marked = new Response(response.body, response);

@@ -1,30 +1,35 @@
-// The catalogue import file (content/demo/catalogue.json, `npm run catalogue -- import`): validated here,
-// with French messages, before anything is written. Ids are required so a re-import updates in place.
+// The catalogue import file (content/demo/catalogue.json, `npm run catalogue -- import`): validated here
+// before anything is written. Ids are required so a re-import updates in place.
 import { z } from 'zod';
 import {
   ACCESS_LEVELS, DATA_TYPES, GEOCOVERS, GRANULARITIES, ORGANIZATION_TYPES, RESOURCE_TYPES, SHOWCASE_TYPES,
   SOURCE_MODES, SYNC_FREQUENCIES, UPDATE_FREQUENCIES, FORMATS,
 } from './vocabulary';
+import { t, type MessageKey } from '../i18n';
 
-const uuid = z.uuid({ error: 'identifiant UUID invalide' });
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { error: 'identifiant d’URL invalide (minuscules, chiffres et tirets, 100 caractères au plus)' });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'date attendue au format AAAA-MM-JJ' });
-const text = (max: number) => z.string().max(max, { error: `texte trop long (${max} caractères au plus)` });
+// Messages are for the people who prepare catalogue files: French, from the portal's message table.
+const LANG = 'fr';
+const m = (key: MessageKey) => t(LANG, key);
+
+const uuid = z.uuid({ error: m('import.uuid') });
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { error: m('import.slug') });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: m('import.date') });
+const text = (max: number) => z.string().max(max, { error: t(LANG, 'import.tooLong', { max }) });
 const optionalText = (max: number) => text(max).nullish();
-const filePath = z.string().regex(/^[A-Za-z0-9._\/-]+$/, { error: 'chemin de fichier invalide' })
-  .refine((p) => !p.split('/').includes('..') && !p.startsWith('/'), { error: 'chemin de fichier hors du dossier d’import' });
-const httpUrl = z.url({ protocol: /^https?$/, error: 'adresse web invalide (http ou https attendu)' });
-const formatCode = z.string().refine((c) => FORMATS.some((f) => f.code === c), { error: 'format inconnu' });
+const filePath = z.string().regex(/^[A-Za-z0-9._\/-]+$/, { error: m('import.filePath') })
+  .refine((p) => !p.split('/').includes('..') && !p.startsWith('/'), { error: m('import.filePathOutside') });
+const httpUrl = z.url({ protocol: /^https?$/, error: m('import.url') });
+const formatCode = z.string().refine((c) => FORMATS.some((f) => f.code === c), { error: m('import.format') });
 
 export const importOrganization = z.object({
   id: uuid,
   slug,
-  legalName: text(100).min(1, { error: 'la raison sociale est obligatoire' }),
+  legalName: text(100).min(1, { error: m('import.legalNameRequired') }),
   orgType: z.enum(ORGANIZATION_TYPES),
   description: text(20000).default(''),
   logo: filePath.nullish(),
   website: httpUrl.nullish(),
-  email: z.email({ error: 'adresse électronique invalide' }).nullish(),
+  email: z.email({ error: m('import.email') }).nullish(),
   phone: optionalText(30),
   address: optionalText(300),
   postcode: optionalText(10),
@@ -36,7 +41,7 @@ export const importOrganization = z.object({
 
 export const importResource = z.object({
   id: uuid,
-  title: text(300).min(1, { error: 'le titre de la ressource est obligatoire' }),
+  title: text(300).min(1, { error: m('import.resourceTitleRequired') }),
   description: text(20000).default(''),
   format: formatCode,
   resourceType: z.enum(RESOURCE_TYPES).default('raw'),
@@ -48,16 +53,16 @@ export const importResource = z.object({
   syncFrequency: z.enum(SYNC_FREQUENCIES).default('never'),
   downloadCount: z.number().int().min(0).default(0),
 }).superRefine((r, ctx) => {
-  if (r.sourceMode === 'url_reference' && !r.url) ctx.addIssue({ code: 'custom', message: 'une URL référencée est obligatoire', path: ['url'] });
-  if ((r.sourceMode === 'upload' || r.sourceMode === 'sftp') && !r.file) ctx.addIssue({ code: 'custom', message: 'un fichier est obligatoire', path: ['file'] });
-  if (r.sourceMode === 'url_download' && !r.url) ctx.addIssue({ code: 'custom', message: 'une URL de téléchargement est obligatoire', path: ['url'] });
+  if (r.sourceMode === 'url_reference' && !r.url) ctx.addIssue({ code: 'custom', message: m('import.referenceUrlRequired'), path: ['url'] });
+  if ((r.sourceMode === 'upload' || r.sourceMode === 'sftp') && !r.file) ctx.addIssue({ code: 'custom', message: m('import.fileRequired'), path: ['file'] });
+  if (r.sourceMode === 'url_download' && !r.url) ctx.addIssue({ code: 'custom', message: m('import.downloadUrlRequired'), path: ['url'] });
 });
 
 export const importDataset = z.object({
   id: uuid,
   slug,
-  title: text(300).min(1, { error: 'le titre est obligatoire' }),
-  description: text(100000).min(1, { error: 'le descriptif est obligatoire' }),
+  title: text(300).min(1, { error: m('import.titleRequired') }),
+  description: text(100000).min(1, { error: m('import.descriptionRequired') }),
   organization: slug,
   licence: z.string().min(1),
   updateFrequency: z.enum(UPDATE_FREQUENCIES).default('never'),
@@ -70,7 +75,7 @@ export const importDataset = z.object({
   temporalEnd: isoDate.nullish(),
   dataTypes: z.array(z.enum(DATA_TYPES)).default([]),
   themes: z.array(slug).default([]),
-  tags: z.array(text(100).min(2, { error: 'un mot-clé fait au moins 2 caractères' })).default([]),
+  tags: z.array(text(100).min(2, { error: m('import.tagTooShort') })).default([]),
   ownerName: optionalText(200),
   ownerEmail: z.email().nullish(),
   broadcasterName: optionalText(200),

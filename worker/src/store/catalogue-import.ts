@@ -4,6 +4,9 @@
 import type { CatalogueImport, ImportResource, ImportResult } from '../domain/import-schema';
 import { organizationLogoKey, resourceFileKey, sha256Hex, showcaseImageKey } from './files';
 import { formatInfo } from '../domain/vocabulary';
+import { t, type MessageKey, type Params } from '../i18n';
+
+const m = (key: MessageKey, params?: Params) => t('fr', key, params);
 
 export interface ImportFile {
   name: string;
@@ -46,30 +49,30 @@ async function crossCheck(db: D1Database, data: CatalogueImport, files: Map<stri
 
   for (const o of data.organizations) {
     const owner = orgs.results.find((x) => x.slug === o.slug);
-    if (owner && owner.id !== o.id) problems.push(`organisation « ${o.slug} » : cet identifiant d’URL est déjà pris`);
-    if (o.logo && !files.has(o.logo)) problems.push(`organisation « ${o.slug} » : fichier manquant ${o.logo}`);
+    if (owner && owner.id !== o.id) problems.push(m('import.slugTaken', { where: m('import.where.organization', { slug: o.slug }) }));
+    if (o.logo && !files.has(o.logo)) problems.push(m('import.missingFile', { where: m('import.where.organization', { slug: o.slug }), path: o.logo }));
   }
   for (const d of data.datasets) {
-    const where = `jeu de données « ${d.slug} »`;
-    if (seen.has(d.slug)) problems.push(`${where} : présent deux fois dans le fichier`);
+    const where = m('import.where.dataset', { slug: d.slug });
+    if (seen.has(d.slug)) problems.push(m('import.duplicate', { where }));
     seen.add(d.slug);
     const owner = slugOwner.get(d.slug);
-    if (owner && owner !== d.id) problems.push(`${where} : cet identifiant d’URL est déjà pris par un autre jeu de données`);
-    if (!orgSlugs.has(d.organization)) problems.push(`${where} : organisation inconnue « ${d.organization} »`);
-    if (!licenceIds.has(d.licence)) problems.push(`${where} : licence inconnue « ${d.licence} »`);
-    for (const t of d.themes) if (!themeSlugs.has(t)) problems.push(`${where} : thématique inconnue « ${t} »`);
+    if (owner && owner !== d.id) problems.push(m('import.slugTaken', { where }));
+    if (!orgSlugs.has(d.organization)) problems.push(m('import.unknownOrganization', { where, slug: d.organization }));
+    if (!licenceIds.has(d.licence)) problems.push(m('import.unknownLicence', { where, id: d.licence }));
+    for (const t of d.themes) if (!themeSlugs.has(t)) problems.push(m('import.unknownTheme', { where, slug: t }));
     for (const r of d.resources) {
-      if (r.file && !files.has(r.file)) problems.push(`${where}, ressource « ${r.title} » : fichier manquant ${r.file}`);
+      if (r.file && !files.has(r.file)) problems.push(m('import.missingFile', { where: m('import.where.resource', { slug: d.slug, title: r.title }), path: r.file }));
       for (const org of r.allowedOrganizations) {
-        if (!orgSlugs.has(org)) problems.push(`${where}, ressource « ${r.title} » : organisation autorisée inconnue « ${org} »`);
+        if (!orgSlugs.has(org)) problems.push(m('import.unknownAllowedOrganization', { where: m('import.where.resource', { slug: d.slug, title: r.title }), slug: org }));
       }
     }
   }
   for (const s of data.showcases) {
     for (const slug of s.datasets) {
-      if (!allDatasetSlugs.has(slug)) problems.push(`réutilisation « ${s.slug} » : jeu de données inconnu « ${slug} »`);
+      if (!allDatasetSlugs.has(slug)) problems.push(m('import.unknownDataset', { where: m('import.where.showcase', { slug: s.slug }), slug }));
     }
-    if (s.image && !files.has(s.image)) problems.push(`réutilisation « ${s.slug} » : fichier manquant ${s.image}`);
+    if (s.image && !files.has(s.image)) problems.push(m('import.missingFile', { where: m('import.where.showcase', { slug: s.slug }), path: s.image }));
   }
   if (problems.length > 0) throw new ImportError(problems);
 }

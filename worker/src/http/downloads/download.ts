@@ -5,25 +5,26 @@ import type { Env } from '../../env';
 import { countDownload, findResource } from '../../store/resources';
 import { resolveActor } from '../actor';
 import { problem } from '../respond';
+import { t } from '../../i18n';
 
 export async function downloadHandler(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const { datasetId, resourceId } = request.params as { datasetId: string; resourceId: string };
   const resource = await findResource(env.DB, datasetId, resourceId);
   const actor = resolveActor(request, env);
   if (!resource || !can(actor, { action: 'dataset:view', dataset: resource.facts.dataset })) {
-    return problem(404, 'Ressource introuvable.');
+    return problem(404, t('fr', 'api.resourceNotFound'));
   }
   if (!can(actor, { action: 'resource:download', resource: resource.facts })) {
     return actor.kind === 'anonymous'
-      ? problem(401, 'Cette ressource est en accès restreint : connectez-vous avec un compte autorisé.')
-      : problem(403, 'Cette ressource est en accès restreint et votre compte n’y a pas accès. Vous pouvez demander l’accès au producteur.');
+      ? problem(401, t('fr', 'api.restrictedAnonymous'))
+      : problem(403, t('fr', 'api.restrictedForbidden'));
   }
   if (!resource.fileKey) {
     if (resource.sourceUrl) return Response.redirect(resource.sourceUrl, 302);
-    return problem(404, 'Aucun fichier n’est associé à cette ressource.');
+    return problem(404, t('fr', 'api.noFile'));
   }
   const object = await env.FILES.get(resource.fileKey, { range: request.headers, onlyIf: request.headers });
-  if (!object) return problem(404, 'Le fichier de cette ressource est introuvable.');
+  if (!object) return problem(404, t('fr', 'api.fileMissing'));
   const headers = new Headers();
   object.writeHttpMetadata(headers);
   headers.set('etag', object.httpEtag);
@@ -44,9 +45,9 @@ export async function downloadHandler(request: IRequest, env: Env, ctx: Executio
 /** Public images of the catalogue (organisation logos, réutilisation pictures); never resource files. */
 export async function publicImageHandler(request: IRequest, env: Env): Promise<Response> {
   const key = decodeURIComponent(new URL(request.url).pathname.replace(/^\/api\/files\//, ''));
-  if (!/^(organizations|showcases)\//.test(key) || key.includes('..')) return problem(404, 'Fichier introuvable.');
+  if (!/^(organizations|showcases)\//.test(key) || key.includes('..')) return problem(404, t('fr', 'api.fileNotFound'));
   const object = await env.FILES.get(key);
-  if (!object) return problem(404, 'Fichier introuvable.');
+  if (!object) return problem(404, t('fr', 'api.fileNotFound'));
   const headers = new Headers();
   object.writeHttpMetadata(headers);
   headers.set('etag', object.httpEtag);

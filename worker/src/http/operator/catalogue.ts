@@ -9,8 +9,9 @@ import { catalogueStatus, exportSnapshot } from '../../store/catalogue-snapshot'
 import { enqueueRebuild } from '../../store/queue';
 import { resolveActor } from '../actor';
 import { json, problem } from '../respond';
+import { t } from '../../i18n';
 
-const FORBIDDEN = 'Jeton d’opérateur absent ou invalide.';
+const FORBIDDEN = t('fr', 'api.operatorTokenInvalid');
 
 export async function importHandler(request: IRequest, env: Env): Promise<Response> {
   if (!can(resolveActor(request, env), { action: 'catalogue:import' })) return problem(403, FORBIDDEN);
@@ -18,20 +19,20 @@ export async function importHandler(request: IRequest, env: Env): Promise<Respon
   try {
     form = await request.formData();
   } catch {
-    return problem(400, 'Requête illisible : envoyez un formulaire multipart avec le champ « catalogue ».');
+    return problem(400, t('fr', 'api.importNotMultipart'));
   }
   const text = form.get('catalogue');
-  if (typeof text !== 'string') return problem(400, 'Le champ « catalogue » (JSON) est absent.');
+  if (typeof text !== 'string') return problem(400, t('fr', 'api.importNoCatalogue'));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return problem(400, 'Le catalogue n’est pas un JSON valide.', [String((error as Error).message)]);
+    return problem(400, t('fr', 'api.importNotJson'), [String((error as Error).message)]);
   }
   const parsed = catalogueImport.safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues.slice(0, 50).map((i) => `${i.path.join('.')} : ${i.message}`);
-    return problem(400, 'Le catalogue ne respecte pas le format attendu.', details);
+    return problem(400, t('fr', 'api.importInvalid'), details);
   }
   const files = new Map<string, ImportFile>();
   for (const path of referencedFiles(parsed.data)) {
@@ -43,7 +44,7 @@ export async function importHandler(request: IRequest, env: Env): Promise<Respon
     await enqueueRebuild(env.JOBS, result.changeId);
     return json(result, { status: 201 });
   } catch (error) {
-    if (error instanceof ImportError) return problem(422, 'Le catalogue contient des références invalides ; rien n’a été modifié.', error.problems);
+    if (error instanceof ImportError) return problem(422, t('fr', 'api.importBadReferences'), error.problems);
     throw error;
   }
 }
