@@ -28,6 +28,19 @@ async function waitForWorker(child: ChildProcess): Promise<void> {
   }
 }
 
+/** wrangler dev reloads once it sees the new dist/: "ready" means the site is actually served. */
+async function waitForSite(): Promise<void> {
+  for (;;) {
+    try {
+      const [home, search] = await Promise.all([fetch(`${PORTAL_URL}/`), fetch(`${PORTAL_URL}/pagefind/pagefind.js`)]);
+      if (home.ok && search.ok && home.headers.get('content-type')?.includes('text/html')) return;
+    } catch {
+      // reloading
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function catalogueStatus(): Promise<{ lastChangeId: number; datasets: number }> {
   const response = await fetch(`${PORTAL_URL}/api/internal/catalogue/status`, { headers: { authorization: `Bearer ${secrets.OPERATOR_TOKEN}` } });
   if (!response.ok) throw new Error(`catalogue status: HTTP ${response.status}`);
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
   }
   const built = currentBuild();
   if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request();
+  await waitForSite();
   log(`portail prêt : http://localhost:${PORT}`);
 }
 
