@@ -3,6 +3,7 @@
 // .wrangler/), answers the rebuild hook by rebuilding the static site, and seeds the demo catalogue on first run.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createServer } from 'node:http';
 import { importCatalogueFile } from './lib/import-client';
 import { DEMO_CATALOGUE, DIST_DIR, HOOK_PORT, PORT, PORTAL_URL, ROOT, STATE_DIR, ensureLocalSecrets } from './lib/local-config';
@@ -11,8 +12,10 @@ import { SiteBuilder, currentBuild } from './lib/site-builder';
 const secrets = ensureLocalSecrets();
 const log = (message: string) => console.log(`[portail] ${message}`);
 
+const WRANGLER = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+
 function wrangler(args: string[]): void {
-  const result = spawnSync('npx', ['wrangler', ...args], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed`);
 }
 
@@ -73,18 +76,22 @@ const hook = createServer((req, res) => {
   res.end('{"accepted":true}');
 });
 
+let dev: ChildProcess | undefined;
+
+function stop(): void {
+  if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+  hook.close();
+}
+
 async function main(): Promise<void> {
   wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE_DIR]);
   mkdirSync(DIST_DIR, { recursive: true });
-  await new Promise<void>((resolve) => hook.listen(HOOK_PORT, '127.0.0.1', resolve));
+  await new Promise<void>((listening) => hook.listen(HOOK_PORT, '127.0.0.1', listening));
 
-  const dev = spawn('npx', ['wrangler', 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', STATE_DIR,
+  // Its own process group, so stopping the portal stops wrangler and workerd with it.
+  dev = spawn(process.execPath, [WRANGLER, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', STATE_DIR,
     '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`],
-  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  const stop = () => {
-    dev.kill('SIGTERM');
-    hook.close();
-  };
+  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   dev.on('exit', (code) => {
@@ -107,5 +114,6 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
   console.error(`[portail] ${error.message}`);
-  process.exit(1);
+  stop();
+  process.exitCode = 1;
 });
