@@ -10,7 +10,7 @@ import {
 import type { Catalogue } from './catalogue';
 import { SUMMARY_LENGTH, datasetFormats, keywordSearchHref } from './dataset';
 import { formatBytes, formatDate, formatLabel, isExternal, plainText, safeHref, truncate } from './format';
-import { html, raw, type Part } from './html';
+import { html, raw, type Part } from '../../worker/src/render/html';
 import { renderMarkdown } from './markdown';
 import { LANG, jsonForScript, portalName } from './site';
 

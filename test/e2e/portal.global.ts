@@ -15,8 +15,9 @@ declare module 'vitest' {
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PORT = 8790;
-const HOOK_PORT = 8791;
+// Overridable so that several checkouts can run their end-to-end tests side by side.
+const PORT = Number(process.env.E2E_PORT ?? 8790);
+const HOOK_PORT = PORT + 1;
 
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'portail-e2e-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { html, raw } from '../../site/lib/html';
+import { html, raw } from '../../worker/src/render/html';
 import { renderMarkdown } from '../../site/lib/markdown';
 import { jsonForScript } from '../../site/lib/site';
 

@@ -1,7 +1,7 @@
 // English translations of the French table. Typed against it: a missing or unknown key is a compile error.
-import type { MessageKey } from './fr';
+import type { fr } from './fr';
 
-export const en: Record<MessageKey, string> = {
+export const en: Record<keyof typeof fr, string> = {
   'site.name': 'Open Data Portal',
   'site.skipLink': 'Skip to content',
   'site.homeLink': '{name} – home',

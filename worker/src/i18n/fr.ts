@@ -258,4 +258,3 @@ export const fr = {
   'api.internalError': 'Erreur interne du portail.',
 } as const satisfies Record<string, string>;
 
-export type MessageKey = keyof typeof fr;

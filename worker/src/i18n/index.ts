@@ -5,13 +5,15 @@ import type {
   UpdateFrequency,
 } from '../domain/vocabulary';
 import { en } from './en';
-import { fr, type MessageKey } from './fr';
+import { fr } from './fr';
 
-export type { MessageKey } from './fr';
 export type Lang = 'fr' | 'en';
 export type Params = Record<string, string | number>;
 
-const TABLES: Record<Lang, Record<MessageKey, string>> = { fr, en };
+// Each surface keeps its strings in its own module (`{ fr, en }`, English typed against French); merged here.
+const frTable = { ...fr };
+export type MessageKey = keyof typeof frTable;
+const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en } };
 export const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Formatters are costly to build and pages are rendered by the thousand: build each one once.
