@@ -16,7 +16,7 @@ function sameSecret(given: string, expected: string): boolean {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-export function resolveActor(request: Request, env: Env): Actor {
+export async function resolveActor(request: Request, env: Env): Promise<Actor> {
   const token = bearer(request);
   if (token && env.OPERATOR_TOKEN && sameSecret(token, env.OPERATOR_TOKEN)) return { kind: 'operator' };
   return ANONYMOUS;

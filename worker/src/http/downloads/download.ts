@@ -10,7 +10,7 @@ import { t } from '../../i18n';
 export async function downloadHandler(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const { datasetId, resourceId } = request.params as { datasetId: string; resourceId: string };
   const resource = await findResource(env.DB, datasetId, resourceId);
-  const actor = resolveActor(request, env);
+  const actor = await resolveActor(request, env);
   if (!resource || !can(actor, { action: 'dataset:view', dataset: resource.facts.dataset })) {
     return problem(404, t('fr', 'api.resourceNotFound'));
   }

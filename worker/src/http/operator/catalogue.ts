@@ -14,7 +14,7 @@ import { t } from '../../i18n';
 const FORBIDDEN = t('fr', 'api.operatorTokenInvalid');
 
 export async function importHandler(request: IRequest, env: Env): Promise<Response> {
-  if (!can(resolveActor(request, env), { action: 'catalogue:import' })) return problem(403, FORBIDDEN);
+  if (!can(await resolveActor(request, env), { action: 'catalogue:import' })) return problem(403, FORBIDDEN);
   let form: FormData;
   try {
     form = await request.formData();
@@ -50,11 +50,11 @@ export async function importHandler(request: IRequest, env: Env): Promise<Respon
 }
 
 export async function snapshotHandler(request: IRequest, env: Env): Promise<Response> {
-  if (!can(resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
+  if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
   return json(await exportSnapshot(env.DB));
 }
 
 export async function statusHandler(request: IRequest, env: Env): Promise<Response> {
-  if (!can(resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
+  if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
   return json(await catalogueStatus(env.DB));
 }
