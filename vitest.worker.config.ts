@@ -16,6 +16,7 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             OPERATOR_TOKEN: 'operator-test-token',
+            PASSWORD_SCRYPT: 'ln=10,r=8,p=1',
             REBUILD_HOOK_TOKEN: 'hook-test-token',
             REBUILD_HOOK_URL: `${inject('hookUrl')}/rebuild`,
             HOOK_URL: inject('hookUrl'),

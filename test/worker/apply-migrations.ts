@@ -3,10 +3,17 @@ import { beforeEach } from 'vitest';
 
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 
-// Storage persists across tests of a file: each test starts from the migrated, empty catalogue.
-const DATA_TABLES = ['showcase_datasets', 'showcases', 'resource_allowed_organizations', 'resource_allowed_users', 'resource_versions',
-  'resources', 'dataset_tags', 'tags', 'dataset_themes', 'datasets', 'memberships', 'organizations', 'users', 'catalogue_changes', 'audit_log'];
+// Reference data seeded by the migrations; every other table is emptied before each test.
+const REFERENCE_TABLES = new Set(['licences', 'themes', 'terms_versions', 'd1_migrations']);
+const tables = await env.DB.prepare(
+  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+).all<{ name: string }>();
+const DATA_TABLES = tables.results.map((t) => t.name).filter((name) => !REFERENCE_TABLES.has(name));
 
+// Storage persists across tests of a file: each test starts from the migrated, empty catalogue.
 beforeEach(async () => {
-  await env.DB.batch(DATA_TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
+  await env.DB.batch([
+    env.DB.prepare('PRAGMA defer_foreign_keys = on'),
+    ...DATA_TABLES.map((table) => env.DB.prepare(`DELETE FROM "${table}"`)),
+  ]);
 });

@@ -7,6 +7,10 @@ export interface Env {
   JOBS: Queue<JobMessage>;
   ASSETS: Fetcher;
   PORTAL_PUBLIC_URL: string;
+  /** scrypt parameters for new password hashes (`ln=14,r=8,p=5` when unset). */
+  PASSWORD_SCRYPT?: string;
+  /** Overrides the portal's name in pages and mails. */
+  PORTAL_NAME?: string;
   REBUILD_HOOK_URL: string;
   /** Secret: bearer token of the portal's own tooling (catalogue import, snapshot for the static build). */
   OPERATOR_TOKEN: string;

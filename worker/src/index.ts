@@ -5,6 +5,8 @@ import type { JobMessage } from './store/queue';
 import { downloadHandler, publicImageHandler } from './http/downloads/download';
 import { importHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
 import { json, problem } from './http/respond';
+import { pendingCookies, requestContext } from './http/actor';
+import { loginFormHandler, loginHandler, logoutHandler } from './http/account/login';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
 
@@ -17,13 +19,28 @@ const router = Router<IRequest, Args>()
   .get('/api/internal/catalogue/status', statusHandler)
   .get('/api/files/*', publicImageHandler)
   .get('/dataset/:datasetId/resource/:resourceId/download/:fileName', downloadHandler)
+  .get('/user/login', loginFormHandler)
+  .post('/user/login', loginHandler)
+  .post('/user/logout', logoutHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
+
+// A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
+// client notices at once; CKAN clients get CKAN's error envelope.
+function invalidTokenResponse(request: Request): Response {
+  const message = t('fr', 'api.invalidToken');
+  const path = new URL(request.url).pathname;
+  if (/^\/api\/(3\/)?action\//.test(path)) {
+    return json({ help: '', success: false, error: { __type: 'Authorization Error', message } }, { status: 403 });
+  }
+  return problem(401, message);
+}
 
 export default {
   async fetch(request, env, ctx) {
     let response: Response;
     try {
-      response = await router.fetch(request, env, ctx);
+      const context = await requestContext(request, env, ctx);
+      response = context.invalidToken ? invalidTokenResponse(request) : await router.fetch(request, env, ctx);
     } catch (error) {
       console.error(error);
       response = problem(500, t('fr', 'api.internalError'));
@@ -31,6 +48,7 @@ export default {
     // Marks every response produced by the Worker; static assets never carry it (tests rely on that).
     const marked = new Response(response.body, response);
     marked.headers.set('x-portal-worker', '1');
+    for (const cookie of await pendingCookies(request)) marked.headers.append('set-cookie', cookie);
     return marked;
   },
   async queue(batch, env) {

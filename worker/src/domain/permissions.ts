@@ -7,7 +7,15 @@ export type Role = 'member' | 'contributor' | 'referent';
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'operator' } // the portal's own tooling holding the operator token (import, snapshot)
-  | { kind: 'user'; id: string; isAdmin: boolean; memberships: ReadonlyArray<{ organizationId: string; role: Role }> };
+  | {
+      kind: 'user';
+      id: string;
+      username?: string;
+      isAdmin: boolean;
+      /** Signed in with a read-only API token: may read what the user may read, never write. */
+      readOnly?: boolean;
+      memberships: ReadonlyArray<{ organizationId: string; role: Role }>;
+    };
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 

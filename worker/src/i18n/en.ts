@@ -256,4 +256,5 @@ export const en: Record<keyof typeof fr, string> = {
   'api.fileNotFound': 'File not found.',
   'api.unknownPath': 'Unknown address.',
   'api.internalError': 'Internal error of the portal.',
+  'api.invalidToken': 'Unknown, revoked or expired API token.',
 };

@@ -256,5 +256,6 @@ export const fr = {
   'api.fileNotFound': 'Fichier introuvable.',
   'api.unknownPath': 'Adresse inconnue.',
   'api.internalError': 'Erreur interne du portail.',
+  'api.invalidToken': "Jeton d'API inconnu, révoqué ou expiré.",
 } as const satisfies Record<string, string>;
 

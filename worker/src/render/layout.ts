@@ -13,13 +13,41 @@ export interface FrameOptions {
   /** Path of the current page, to mark the current navigation entry. */
   path?: string;
   section?: Section;
+  /**
+   * Who is signed in, for pages the Worker renders. Static pages leave it undefined: they show "Se connecter"
+   * and a small script swaps it for "Mon compte" when the session hint cookie is present.
+   */
+  account?: SignedInAccount | null;
+}
+
+export interface SignedInAccount {
+  username: string;
+  isAdmin: boolean;
+  csrfToken: string;
 }
 
 const BRAND_MARK = raw(
   '<svg class="brand-mark" aria-hidden="true" viewBox="0 0 32 32" width="32" height="32"><rect width="32" height="32" rx="7" fill="currentColor"/><path d="M9 9h6v6H9zm8 0h6v6h-6zm-8 8h6v6H9zm8 0h6v6h-6z" fill="#fff"/></svg>',
 );
 
-export function siteHeader({ lang, portalName, path, section }: FrameOptions): Html {
+function accountArea(lang: Lang, account: SignedInAccount | null | undefined): Html {
+  if (!account) {
+    return html`<div class="account-area">
+  <a class="account-link" href="/user/login"${account === undefined ? html` data-account-link data-label-account="${t(lang, 'auth.header.account')}"` : ''}>${t(lang, 'auth.header.login')}</a>
+  ${account === undefined ? html`<script src="/scripts/account-link.js" defer></script>` : ''}
+</div>`;
+  }
+  return html`<div class="account-area">
+  <a class="account-link" href="/user">${t(lang, 'auth.header.account')} <span class="muted">(${account.username})</span></a>
+  ${account.isAdmin ? html`<a class="account-link" href="/admin">${t(lang, 'auth.header.admin')}</a>` : ''}
+  <form method="post" action="/user/logout" class="inline-form">
+    <input type="hidden" name="_csrf" value="${account.csrfToken}">
+    <button type="submit" class="link-button">${t(lang, 'auth.logout.submit')}</button>
+  </form>
+</div>`;
+}
+
+export function siteHeader({ lang, portalName, path, section, account }: FrameOptions): Html {
   const nav: Array<{ section: Section; href: string; label: string }> = [
     { section: 'datasets', href: '/dataset', label: t(lang, 'nav.datasets') },
     { section: 'organizations', href: '/organization', label: t(lang, 'nav.organizations') },
@@ -41,6 +69,7 @@ export function siteHeader({ lang, portalName, path, section }: FrameOptions): H
         })}
       </ul>
     </nav>
+    ${accountArea(lang, account)}
   </div>
 </header>`;
 }

@@ -1,0 +1,64 @@
+// Sessions the Lucia-guide way: a random token in the cookie, only its SHA-256 in D1, a sliding 30-day expiry.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+// A session used in its second half is extended, so active users stay signed in and idle ones expire.
+const REFRESH_WHEN_LEFT_MS = 15 * DAY_MS;
+
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+/** 160 random bits, base32: the secret handed out (session cookie, API token, mail link). */
+export function generateSecret(): string {
+  return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
+}
+
+export function hashSecret(secret: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+export async function createSession(db: D1Database, userId: string, now = new Date()): Promise<{ token: string; session: Session }> {
+  const token = generateSecret();
+  const session: Session = { id: hashSecret(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) };
+  await db.prepare('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+    .bind(session.id, userId, now.toISOString(), session.expiresAt.toISOString()).run();
+  return { token, session };
+}
+
+/** The session behind a cookie token, extended if due; `refreshed` tells the caller to re-send the cookie. */
+export async function validateSessionToken(db: D1Database, token: string, now = new Date()):
+  Promise<{ session: Session; refreshed: boolean } | null> {
+  const id = hashSecret(token);
+  const row = await db.prepare('SELECT user_id, expires_at FROM sessions WHERE id = ?').bind(id)
+    .first<{ user_id: string; expires_at: string }>();
+  if (!row) return null;
+  const session: Session = { id, userId: row.user_id, expiresAt: new Date(row.expires_at) };
+  if (now >= session.expiresAt) {
+    await invalidateSession(db, id);
+    return null;
+  }
+  if (session.expiresAt.getTime() - now.getTime() < REFRESH_WHEN_LEFT_MS) {
+    session.expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
+    await db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').bind(session.expiresAt.toISOString(), id).run();
+    return { session, refreshed: true };
+  }
+  return { session, refreshed: false };
+}
+
+export async function invalidateSession(db: D1Database, sessionId: string): Promise<void> {
+  await db.prepare('DELETE FROM sessions WHERE id = ?').bind(sessionId).run();
+}
+
+/** On password change, account deletion or revocation by an administrator: every device is signed out. */
+export function invalidateUserSessionsStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM sessions WHERE user_id = ?').bind(userId);
+}
+
+export function deleteExpiredSessionsStatement(db: D1Database, now = new Date()): D1PreparedStatement {
+  return db.prepare('DELETE FROM sessions WHERE expires_at <= ?').bind(now.toISOString());
+}
