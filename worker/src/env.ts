@@ -9,6 +9,8 @@ export interface Env {
   PORTAL_PUBLIC_URL: string;
   /** scrypt parameters for new password hashes (`ln=14,r=8,p=5` when unset). */
   PASSWORD_SCRYPT?: string;
+  /** Comma-separated webmail domains for the personal e-mail rule (`yahoo.*` style); a built-in list when unset. */
+  WEBMAIL_DOMAINS?: string;
   /** Overrides the portal's name in pages and mails. */
   PORTAL_NAME?: string;
   REBUILD_HOOK_URL: string;

@@ -1,0 +1,137 @@
+// Role and organisation requests: filing them (sign-up, "mes organisations"), and telling the validators.
+import { emailDomain } from '../domain/accounts';
+import { webmailPatterns, webmailRuleAllows } from '../domain/email-domains';
+import type { Role } from '../domain/permissions';
+import { requestsToFile, type RequestKind } from '../domain/role-requests';
+import { slugify } from '../domain/slug';
+import type { OrganizationType } from '../domain/vocabulary';
+import type { Env } from '../env';
+import type { MessageKey } from '../i18n';
+import { sendMails } from '../mail/mailer';
+import { requestSubmittedMails } from '../mail/templates/roles';
+
+export type RoleKind = Exclude<RequestKind, 'organization'>;
+
+export interface OrganizationRow {
+  id: string;
+  slug: string;
+  legal_name: string;
+  email_domains: string;
+  is_active: number;
+}
+
+export type FileResult = { ok: true; requestIds: string[] } | { ok: false; problem: MessageKey };
+
+export function findOrganization(db: D1Database, id: string): Promise<OrganizationRow | null> {
+  return db.prepare('SELECT id, slug, legal_name, email_domains, is_active FROM organizations WHERE id = ?').bind(id).first<OrganizationRow>();
+}
+
+async function hasWebmailException(db: D1Database, userId: string, organizationId: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 FROM webmail_exceptions WHERE user_id = ? AND organization_id = ?').bind(userId, organizationId).first()) !== null;
+}
+
+/** The personal e-mail rule for one user and organisation, exceptions included. */
+export async function webmailAllows(env: Env, user: { id: string; email: string }, organization: OrganizationRow): Promise<boolean> {
+  const domains = JSON.parse(organization.email_domains) as string[];
+  return webmailRuleAllows(emailDomain(user.email), domains, webmailPatterns(env.WEBMAIL_DOMAINS),
+    await hasWebmailException(env.DB, user.id, organization.id));
+}
+
+/** Files the request for the highest role asked in an existing, active organisation. */
+export async function fileRoleRequest(env: Env, user: { id: string; email: string }, organizationId: string, asked: readonly RoleKind[], message = ''):
+  Promise<FileResult> {
+  const organization = await findOrganization(env.DB, organizationId);
+  if (!organization || !organization.is_active) return { ok: false, problem: 'roles.organizationUnknown' };
+  if (!(await webmailAllows(env, user, organization))) return { ok: false, problem: 'roles.webmailRefused' };
+  const held = await env.DB.prepare('SELECT role FROM memberships WHERE user_id = ? AND organization_id = ?').bind(user.id, organizationId)
+    .all<{ role: Role }>();
+  const pending = await env.DB.prepare("SELECT kind FROM role_requests WHERE user_id = ? AND organization_id = ? AND status = 'pending'")
+    .bind(user.id, organizationId).all<{ kind: RoleKind }>();
+  const kinds = requestsToFile(asked, [...held.results.map((r) => r.role), ...pending.results.map((p) => p.kind)]);
+  if (kinds.length === 0) return { ok: false, problem: 'roles.alreadyHeldOrPending' };
+  const now = new Date().toISOString();
+  const ids = kinds.map(() => crypto.randomUUID());
+  await env.DB.batch(kinds.map((kind, i) => env.DB.prepare(
+    'INSERT INTO role_requests (id, user_id, organization_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).bind(ids[i], user.id, organizationId, kind, message.slice(0, 2000), now)));
+  return { ok: true, requestIds: ids };
+}
+
+export interface NewOrganization {
+  legalName: string;
+  orgType: OrganizationType;
+  description?: string;
+  website?: string;
+  email?: string;
+  phone?: string;
+  address?: string;
+  postcode?: string;
+  city?: string;
+  emailDomains?: string[];
+}
+
+/**
+ * Asks for a new organisation: it is stored inactive (invisible, nobody can join it) with a request that only
+ * an administrator can accept. Roles the requester asks in it are filed once it is active.
+ */
+export async function fileOrganizationRequest(env: Env, user: { id: string }, organization: NewOrganization, message = ''): Promise<FileResult & { organizationId?: string }> {
+  const legalName = organization.legalName.trim();
+  if (!legalName) return { ok: false, problem: 'roles.legalNameRequired' };
+  const taken = await env.DB.prepare('SELECT 1 FROM organizations WHERE legal_name = ? COLLATE NOCASE').bind(legalName).first();
+  if (taken) return { ok: false, problem: 'roles.legalNameTaken' };
+  let slug = slugify(legalName) || 'organisation';
+  if (await env.DB.prepare('SELECT 1 FROM organizations WHERE slug = ?').bind(slug).first()) slug = `${slug}-${crypto.randomUUID().slice(0, 6)}`;
+  const id = crypto.randomUUID();
+  const requestId = crypto.randomUUID();
+  const now = new Date().toISOString();
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO organizations (id, slug, legal_name, org_type, description, website, email, phone, address, postcode, city, email_domains, is_active, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+    ).bind(id, slug, legalName, organization.orgType, organization.description ?? '', organization.website || null, organization.email || null,
+      organization.phone || null, organization.address || null, organization.postcode || null, organization.city || null,
+      JSON.stringify(organization.emailDomains ?? []), now, now),
+    env.DB.prepare("INSERT INTO role_requests (id, user_id, organization_id, kind, message, created_at) VALUES (?, ?, ?, 'organization', ?, ?)")
+      .bind(requestId, user.id, id, message.slice(0, 2000), now),
+  ]);
+  return { ok: true, requestIds: [requestId], organizationId: id };
+}
+
+/**
+ * Mails the validators of pending requests of confirmed users: the organisation's référents for membership and
+ * contributeur requests (administrators when it has none), administrators for référent and organisation requests.
+ */
+export async function notifyValidators(env: Env, requestIds: readonly string[]): Promise<void> {
+  if (requestIds.length === 0) return;
+  const placeholders = requestIds.map(() => '?').join(',');
+  const requests = await env.DB.prepare(
+    `SELECT r.id, r.kind, r.message, r.organization_id, o.legal_name, u.username, u.first_name, u.last_name, u.email
+     FROM role_requests r JOIN organizations o ON o.id = r.organization_id JOIN users u ON u.id = r.user_id
+     WHERE r.id IN (${placeholders}) AND r.status = 'pending' AND u.email_confirmed_at IS NOT NULL`,
+  ).bind(...requestIds).all<PendingRequestRow>();
+  const admins = (await env.DB.prepare('SELECT email FROM users WHERE is_admin = 1 AND email_confirmed_at IS NOT NULL').all<{ email: string }>())
+    .results.map((a) => a.email);
+  const mails = [];
+  for (const request of requests.results) {
+    const referents = request.kind === 'member' || request.kind === 'contributor'
+      ? (await env.DB.prepare(
+        `SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = ? AND m.role = 'referent'`,
+      ).bind(request.organization_id).all<{ email: string }>()).results.map((r) => r.email)
+      : [];
+    const validators = referents.length > 0 ? referents : admins;
+    mails.push(...requestSubmittedMails(env, request, [...new Set(validators)]));
+  }
+  await sendMails(env, mails);
+}
+
+export interface PendingRequestRow {
+  id: string;
+  kind: RequestKind;
+  message: string;
+  organization_id: string;
+  legal_name: string;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+}
