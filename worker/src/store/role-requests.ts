@@ -37,11 +37,17 @@ export async function webmailAllows(env: Env, user: { id: string; email: string 
     await hasWebmailException(env.DB, user.id, organization.id));
 }
 
-/** Files the request for the highest role asked in an existing, active organisation. */
+/**
+ * Files the request for the highest role asked in an organisation: an active one, or one whose creation this
+ * user asked (the administrator then sees both requests together).
+ */
 export async function fileRoleRequest(env: Env, user: { id: string; email: string }, organizationId: string, asked: readonly RoleKind[], message = ''):
   Promise<FileResult> {
   const organization = await findOrganization(env.DB, organizationId);
-  if (!organization || !organization.is_active) return { ok: false, problem: 'roles.organizationUnknown' };
+  const ownPendingCreation = organization && !organization.is_active && (await env.DB.prepare(
+    "SELECT 1 FROM role_requests WHERE user_id = ? AND organization_id = ? AND kind = 'organization' AND status = 'pending'",
+  ).bind(user.id, organizationId).first()) !== null;
+  if (!organization || (!organization.is_active && !ownPendingCreation)) return { ok: false, problem: 'roles.organizationUnknown' };
   if (!(await webmailAllows(env, user, organization))) return { ok: false, problem: 'roles.webmailRefused' };
   const held = await env.DB.prepare('SELECT role FROM memberships WHERE user_id = ? AND organization_id = ?').bind(user.id, organizationId)
     .all<{ role: Role }>();
