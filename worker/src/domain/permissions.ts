@@ -31,11 +31,38 @@ export interface ResourceFacts {
   dataset: DatasetFacts;
 }
 
+/** A role or organisation request, as the validation queue sees it. */
+export interface RequestFacts {
+  kind: 'member' | 'contributor' | 'referent' | 'organization';
+  organizationId: string;
+  requesterId: string;
+  /** Whether the organisation has a validated référent: without one, administrators decide everything. */
+  organizationHasReferent: boolean;
+}
+
+/** A role held by someone, as revocation sees it. */
+export interface RoleFacts {
+  userId: string;
+  organizationId: string;
+  role: Role;
+  /** The holder is a platform administrator: only another administrator may take their roles. */
+  holderIsAdmin: boolean;
+}
+
 export type Permission =
   | { action: 'dataset:view'; dataset: DatasetFacts }
   | { action: 'resource:download'; resource: ResourceFacts }
+  | { action: 'dataset:create'; organizationId: string }
+  | { action: 'organization:manage'; organizationId: string }
+  | { action: 'request:decide'; request: RequestFacts }
+  | { action: 'role:revoke'; role: RoleFacts }
+  | { action: 'admin:console' }
+  | { action: 'webmail:grant-exception' }
   | { action: 'catalogue:import' }
   | { action: 'catalogue:export' };
+
+/** Actions that change nothing: the only ones a read-only API token may perform. */
+const READ_ACTIONS: ReadonlySet<Permission['action']> = new Set(['dataset:view', 'resource:download', 'catalogue:export']);
 
 function rolesIn(actor: Actor, organizationId: string): Role[] {
   if (actor.kind !== 'user') return [];
@@ -72,14 +99,52 @@ function canDownload(actor: Actor, resource: ResourceFacts): boolean {
   }
 }
 
+const isAdmin = (actor: Actor) => actor.kind === 'user' && actor.isAdmin;
+
+function isReferentOf(actor: Actor, organizationId: string): boolean {
+  return rolesIn(actor, organizationId).includes('referent');
+}
+
+/**
+ * Référents decide membership and contributeur requests of their organisation; administrators decide référent
+ * and organisation requests, and anything in an organisation without référent. Nobody decides their own request
+ * unless they are an administrator.
+ */
+function canDecide(actor: Actor, request: RequestFacts): boolean {
+  if (actor.kind !== 'user') return false;
+  if (actor.isAdmin) return true;
+  if (actor.id === request.requesterId) return false;
+  if (request.kind !== 'member' && request.kind !== 'contributor') return false;
+  return request.organizationHasReferent && isReferentOf(actor, request.organizationId);
+}
+
+/** Users drop their own roles; référents remove members and contributeurs (not référents, not administrators). */
+function canRevoke(actor: Actor, role: RoleFacts): boolean {
+  if (actor.kind !== 'user') return false;
+  if (actor.isAdmin || actor.id === role.userId) return true;
+  return role.role !== 'referent' && !role.holderIsAdmin && isReferentOf(actor, role.organizationId);
+}
+
 export function can(actor: Actor, permission: Permission): boolean {
+  if (actor.kind === 'user' && actor.readOnly && !READ_ACTIONS.has(permission.action)) return false;
   switch (permission.action) {
     case 'dataset:view':
       return canView(actor, permission.dataset);
     case 'resource:download':
       return canDownload(actor, permission.resource);
+    case 'dataset:create':
+      return isAdmin(actor) || rolesIn(actor, permission.organizationId).some((r) => r === 'contributor' || r === 'referent');
+    case 'organization:manage':
+      return isAdmin(actor) || isReferentOf(actor, permission.organizationId);
+    case 'request:decide':
+      return canDecide(actor, permission.request);
+    case 'role:revoke':
+      return canRevoke(actor, permission.role);
+    case 'admin:console':
+    case 'webmail:grant-exception':
+      return isAdmin(actor);
     case 'catalogue:import':
     case 'catalogue:export':
-      return actor.kind === 'operator' || (actor.kind === 'user' && actor.isAdmin);
+      return actor.kind === 'operator' || isAdmin(actor);
   }
 }
