@@ -4,6 +4,7 @@
 ALTER TABLE users ADD COLUMN terms_version TEXT;          -- version of the terms last accepted
 ALTER TABLE users ADD COLUMN terms_accepted_at TEXT;
 ALTER TABLE users ADD COLUMN password_changed_at TEXT;
+ALTER TABLE users ADD COLUMN roles_changed_at TEXT;       -- sessions older than this are rotated at their next use
 
 -- Conditions d'utilisation: the newest row is the current version; users re-accept when a newer one exists.
 CREATE TABLE terms_versions (

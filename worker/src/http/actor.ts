@@ -3,7 +3,7 @@
 // anonymous visitor. Cookies to send back (refreshed session, CSRF token) are collected here too.
 import { ANONYMOUS, type Actor } from '../domain/permissions';
 import type { Env } from '../env';
-import { SESSION_LIFETIME_MS, validateSessionToken, type Session } from '../store/sessions';
+import { rotateSession, SESSION_LIFETIME_MS, validateSessionToken, type Session } from '../store/sessions';
 import { findApiTokenUser, findUserById, loadUserActor, touchApiTokenStatement } from '../store/users';
 import { cookieName, readCookie, serializeCookie } from './cookies';
 
@@ -81,8 +81,14 @@ async function resolve(request: Request, env: Env, ctx?: ExecutionContext): Prom
     context.setCookies.push(...clearSessionCookies(request));
     return context;
   }
-  context.session = validated.session;
   context.actor = await loadUserActor(env.DB, user);
+  if (user.roles_changed_at && new Date(user.roles_changed_at) >= validated.session.createdAt) {
+    const rotated = await rotateSession(env.DB, validated.session);
+    context.session = rotated.session;
+    context.setCookies.push(...sessionCookies(request, rotated.token, user.username));
+    return context;
+  }
+  context.session = validated.session;
   if (validated.refreshed) context.setCookies.push(...sessionCookies(request, cookie, user.username));
   return context;
 }

@@ -1,14 +1,16 @@
 // Role and organisation requests: filing them (sign-up, "mes organisations"), and telling the validators.
 import { emailDomain } from '../domain/accounts';
 import { webmailPatterns, webmailRuleAllows } from '../domain/email-domains';
-import type { Role } from '../domain/permissions';
-import { requestsToFile, type RequestKind } from '../domain/role-requests';
+import { can, type Actor, type RequestFacts, type Role } from '../domain/permissions';
+import { requestsToFile, rolesAfterDropping, rolesGranted, type RequestKind, type RequestStatus } from '../domain/role-requests';
 import { slugify } from '../domain/slug';
 import type { OrganizationType } from '../domain/vocabulary';
 import type { Env } from '../env';
 import type { MessageKey } from '../i18n';
 import { sendMails } from '../mail/mailer';
-import { requestSubmittedMails } from '../mail/templates/roles';
+import { requestDecidedMail, requestSubmittedMails } from '../mail/templates/roles';
+import { auditStatement } from './audit';
+import { rolesChangedStatement } from './users';
 
 export type RoleKind = Exclude<RequestKind, 'organization'>;
 
@@ -140,4 +142,103 @@ export interface PendingRequestRow {
   first_name: string;
   last_name: string;
   email: string;
+}
+
+export interface RequestRow extends PendingRequestRow {
+  user_id: string;
+  status: RequestStatus;
+  created_at: string;
+  organization_active: number;
+  organization_has_referent: number;
+  email_domains: string;
+}
+
+const REQUEST_SELECT = `
+  SELECT r.id, r.kind, r.message, r.status, r.created_at, r.user_id, r.organization_id,
+         o.legal_name, o.is_active AS organization_active, o.email_domains,
+         EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = o.id AND m.role = 'referent') AS organization_has_referent,
+         u.username, u.first_name, u.last_name, u.email
+  FROM role_requests r JOIN organizations o ON o.id = r.organization_id JOIN users u ON u.id = r.user_id`;
+
+export const requestFacts = (row: RequestRow): RequestFacts => ({
+  kind: row.kind,
+  organizationId: row.organization_id,
+  requesterId: row.user_id,
+  organizationHasReferent: row.organization_has_referent === 1,
+});
+
+export function findRequest(db: D1Database, id: string): Promise<RequestRow | null> {
+  return db.prepare(`${REQUEST_SELECT} WHERE r.id = ?`).bind(id).first<RequestRow>();
+}
+
+/** Pending requests of confirmed users that this actor may decide (the validation queue). */
+export async function pendingRequestsFor(db: D1Database, actor: Actor): Promise<RequestRow[]> {
+  const rows = await db.prepare(`${REQUEST_SELECT} WHERE r.status = 'pending' AND u.email_confirmed_at IS NOT NULL ORDER BY r.created_at`)
+    .all<RequestRow>();
+  return rows.results.filter((row) => can(actor, { action: 'request:decide', request: requestFacts(row) }));
+}
+
+export function requestsOfUser(db: D1Database, userId: string): Promise<D1Result<RequestRow>> {
+  return db.prepare(`${REQUEST_SELECT} WHERE r.user_id = ? ORDER BY r.created_at DESC`).bind(userId).all<RequestRow>();
+}
+
+export type DecideResult = { ok: true } | { ok: false; problem: MessageKey };
+
+/**
+ * Accepts or refuses a pending request: roles granted in one batch with the audit row, the requester's sessions
+ * rotated at their next request, the requester told by mail.
+ */
+export async function decideRequest(env: Env, actor: Actor, requestId: string, accept: boolean, note: string): Promise<DecideResult> {
+  const request = await findRequest(env.DB, requestId);
+  if (!request || request.status !== 'pending') return { ok: false, problem: 'roles.requestNotPending' };
+  if (!can(actor, { action: 'request:decide', request: requestFacts(request) })) return { ok: false, problem: 'auth.forbidden' };
+  const activatingOrganization = accept && request.kind === 'organization';
+  if (accept && !request.organization_active && !activatingOrganization) return { ok: false, problem: 'roles.organizationInactive' };
+  const now = new Date().toISOString();
+  const statements: D1PreparedStatement[] = [
+    env.DB.prepare("UPDATE role_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ? AND status = 'pending'")
+      .bind(accept ? 'accepted' : 'refused', actor.kind === 'user' ? actor.id : null, now, note.slice(0, 2000), requestId),
+    auditStatement(env.DB, actor, accept ? 'request.accept' : 'request.refuse', { type: 'role_request', id: requestId },
+      { kind: request.kind, organizationId: request.organization_id, userId: request.user_id, note }),
+  ];
+  if (activatingOrganization) {
+    statements.push(env.DB.prepare('UPDATE organizations SET is_active = 1, updated_at = ? WHERE id = ?').bind(now, request.organization_id));
+  }
+  if (accept) {
+    for (const role of rolesGranted(request.kind)) {
+      statements.push(env.DB.prepare('INSERT OR IGNORE INTO memberships (user_id, organization_id, role, created_at) VALUES (?, ?, ?, ?)')
+        .bind(request.user_id, request.organization_id, role, now));
+    }
+    statements.push(rolesChangedStatement(env.DB, request.user_id));
+  }
+  await env.DB.batch(statements);
+  await sendMails(env, [requestDecidedMail(env, request, accept, note)]);
+  return { ok: true };
+}
+
+/**
+ * Removes a role and the roles above it (a référent who loses contributeur is no longer référent). Users drop
+ * their own; référents and administrators remove others' as can() allows.
+ */
+export async function revokeRole(env: Env, actor: Actor, target: { userId: string; organizationId: string; role: Role }): Promise<DecideResult> {
+  const holder = await env.DB.prepare('SELECT is_admin FROM users WHERE id = ?').bind(target.userId).first<{ is_admin: number }>();
+  const held = await env.DB.prepare('SELECT role FROM memberships WHERE user_id = ? AND organization_id = ?')
+    .bind(target.userId, target.organizationId).all<{ role: Role }>();
+  const roles = held.results.map((r) => r.role);
+  if (!holder || !roles.includes(target.role)) return { ok: false, problem: 'roles.roleNotHeld' };
+  const removed = roles.filter((role) => !rolesAfterDropping(roles, target.role).includes(role));
+  for (const role of removed) {
+    if (!can(actor, { action: 'role:revoke', role: { ...target, role, holderIsAdmin: holder.is_admin === 1 } })) {
+      return { ok: false, problem: 'auth.forbidden' };
+    }
+  }
+  const own = actor.kind === 'user' && actor.id === target.userId;
+  await env.DB.batch([
+    ...removed.map((role) => env.DB.prepare('DELETE FROM memberships WHERE user_id = ? AND organization_id = ? AND role = ?')
+      .bind(target.userId, target.organizationId, role)),
+    rolesChangedStatement(env.DB, target.userId),
+    auditStatement(env.DB, actor, own ? 'role.drop' : 'role.revoke', { type: 'user', id: target.userId },
+      { organizationId: target.organizationId, roles: removed }),
+  ]);
+  return { ok: true };
 }

@@ -10,6 +10,7 @@ const REFRESH_WHEN_LEFT_MS = 15 * DAY_MS;
 export interface Session {
   id: string;
   userId: string;
+  createdAt: Date;
   expiresAt: Date;
 }
 
@@ -24,7 +25,7 @@ export function hashSecret(secret: string): string {
 
 export async function createSession(db: D1Database, userId: string, now = new Date()): Promise<{ token: string; session: Session }> {
   const token = generateSecret();
-  const session: Session = { id: hashSecret(token), userId, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) };
+  const session: Session = { id: hashSecret(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) };
   await db.prepare('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
     .bind(session.id, userId, now.toISOString(), session.expiresAt.toISOString()).run();
   return { token, session };
@@ -34,10 +35,10 @@ export async function createSession(db: D1Database, userId: string, now = new Da
 export async function validateSessionToken(db: D1Database, token: string, now = new Date()):
   Promise<{ session: Session; refreshed: boolean } | null> {
   const id = hashSecret(token);
-  const row = await db.prepare('SELECT user_id, expires_at FROM sessions WHERE id = ?').bind(id)
-    .first<{ user_id: string; expires_at: string }>();
+  const row = await db.prepare('SELECT user_id, created_at, expires_at FROM sessions WHERE id = ?').bind(id)
+    .first<{ user_id: string; created_at: string; expires_at: string }>();
   if (!row) return null;
-  const session: Session = { id, userId: row.user_id, expiresAt: new Date(row.expires_at) };
+  const session: Session = { id, userId: row.user_id, createdAt: new Date(row.created_at), expiresAt: new Date(row.expires_at) };
   if (now >= session.expiresAt) {
     await invalidateSession(db, id);
     return null;
@@ -48,6 +49,12 @@ export async function validateSessionToken(db: D1Database, token: string, now = 
     return { session, refreshed: true };
   }
   return { session, refreshed: false };
+}
+
+/** A new token for the same user (privilege change): the old token stops working at once. */
+export async function rotateSession(db: D1Database, session: Session): Promise<{ token: string; session: Session }> {
+  await invalidateSession(db, session.id);
+  return createSession(db, session.userId);
 }
 
 export async function invalidateSession(db: D1Database, sessionId: string): Promise<void> {

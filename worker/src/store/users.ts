@@ -13,6 +13,7 @@ export interface UserRow {
   email_confirmed_at: string | null;
   is_admin: number;
   terms_version: string | null;
+  roles_changed_at: string | null;
   created_at: string;
 }
 
@@ -54,6 +55,11 @@ export async function findApiTokenUser(db: D1Database, token: string, now = new 
   if (!row) return null;
   const { token_id, scope, ...user } = row;
   return { tokenId: token_id, scope, user };
+}
+
+/** Marks a change of the user's roles: their sessions are rotated at their next request. */
+export function rolesChangedStatement(db: D1Database, userId: string, now = new Date()): D1PreparedStatement {
+  return db.prepare('UPDATE users SET roles_changed_at = ? WHERE id = ?').bind(now.toISOString(), userId);
 }
 
 export function touchApiTokenStatement(db: D1Database, tokenId: string, now = new Date()): D1PreparedStatement {
