@@ -91,9 +91,9 @@ describe('catalogue store', () => {
     expect(JSON.stringify(await response.json())).toContain('fichier manquant files/secret.csv');
   });
 
-  it('refuses import and snapshot without the operator token', async () => {
+  it('refuses import and snapshot without the operator token, and a wrong token as invalid', async () => {
     expect((await importCatalogue(fixtureCatalogue(), FIXTURE_FILES, {})).status).toBe(403);
-    expect((await importCatalogue(fixtureCatalogue(), FIXTURE_FILES, { authorization: 'Bearer wrong' })).status).toBe(403);
+    expect((await importCatalogue(fixtureCatalogue(), FIXTURE_FILES, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await SELF.fetch('https://portal.test/api/internal/catalogue/snapshot')).status).toBe(403);
   });
 });
