@@ -1,28 +1,9 @@
 // Formatting helpers shared by the pages (dates, sizes, plain-text summaries, safe links).
 import { formatInfo } from '../../worker/src/domain/vocabulary';
-import { LOCALES, t, type Lang } from '../../worker/src/i18n';
+import { t, type Lang } from '../../worker/src/i18n';
+import { formatDate } from '../../worker/src/render/dates';
 
-const dateFormats = new Map<Lang, Intl.DateTimeFormat>();
-// The same few thousand days come back on every page: format each once.
-const formattedDates = new Map<string, string>();
-
-/** "8 août 2019", "1er mars 2020" from an ISO date or timestamp (calendar dates: read in UTC). */
-export function formatDate(lang: Lang, iso: string): string {
-  const day = iso.slice(0, 10);
-  const key = `${lang}${day}`;
-  let text = formattedDates.get(key);
-  if (text !== undefined) return text;
-  let df = dateFormats.get(lang);
-  if (!df) {
-    df = new Intl.DateTimeFormat(LOCALES[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-    dateFormats.set(lang, df);
-  }
-  const time = Date.parse(day);
-  text = Number.isNaN(time) ? iso : df.format(time);
-  if (lang === 'fr') text = text.replace(/^1 /, '1er ');
-  formattedDates.set(key, text);
-  return text;
-}
+export { formatDate };
 
 /** Decimal units (ko, Mo, Go), as French users read file sizes. */
 export function formatBytes(lang: Lang, bytes: number): string {

@@ -7,6 +7,9 @@ import { importHandler, snapshotHandler, statusHandler } from './http/operator/c
 import { json, problem } from './http/respond';
 import { pendingCookies, requestContext } from './http/actor';
 import { loginFormHandler, loginHandler, logoutHandler } from './http/account/login';
+import { accountHomeHandler } from './http/account/home';
+import { createOrganizationHandler, dropRoleHandler, joinOrganizationHandler, myOrganizationsHandler } from './http/roles/my-organizations';
+import { decideHandler, validationQueueHandler } from './http/roles/validation';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
 
@@ -22,6 +25,13 @@ const router = Router<IRequest, Args>()
   .get('/user/login', loginFormHandler)
   .post('/user/login', loginHandler)
   .post('/user/logout', logoutHandler)
+  .get('/user', accountHomeHandler)
+  .get('/user/organizations', myOrganizationsHandler)
+  .post('/user/organizations/join', joinOrganizationHandler)
+  .post('/user/organizations/create', createOrganizationHandler)
+  .post('/user/organizations/drop', dropRoleHandler)
+  .get('/user/validation', validationQueueHandler)
+  .post('/user/validation/:requestId', decideHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
