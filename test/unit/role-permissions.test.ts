@@ -38,6 +38,12 @@ const revoke = (role: Role, userId = 'u-holder', holderIsAdmin = false) =>
 const MATRIX: Array<[string, Permission, ActorName[]]> = [
   ['create a dataset in A', { action: 'dataset:create', organizationId: ORG }, ['contributorA', 'referentA', 'admin']],
   ['create a dataset in B', { action: 'dataset:create', organizationId: OTHER }, ['referentB', 'admin']],
+  ['edit a dataset of A created by the contributeur', { action: 'dataset:edit', dataset: { organizationId: ORG, published: true, creatorUserId: 'u-contributor' } }, ['contributorA', 'referentA', 'admin']],
+  ['edit a dataset of A created by someone else', { action: 'dataset:edit', dataset: { organizationId: ORG, published: true, creatorUserId: 'u-other' } }, ['referentA', 'admin']],
+  ['delete a dataset of A created by someone else', { action: 'dataset:delete', dataset: { organizationId: ORG, published: false, creatorUserId: 'u-other' } }, ['referentA', 'admin']],
+  ['delete a dataset of A they created', { action: 'dataset:delete', dataset: { organizationId: ORG, published: false, creatorUserId: 'u-contributor' } }, ['contributorA', 'referentA', 'admin']],
+  ['set access levels on a dataset of A created by someone else', { action: 'resource:set-access', dataset: { organizationId: ORG, published: true, creatorUserId: null } }, ['referentA', 'admin']],
+  ['edit a dataset of B', { action: 'dataset:edit', dataset: { organizationId: OTHER, published: true, creatorUserId: 'u-contributor' } }, ['referentB', 'admin']],
   ['manage organisation A', { action: 'organization:manage', organizationId: ORG }, ['referentA', 'admin']],
   ['accept a membership request in A', request('member'), ['referentA', 'admin']],
   ['accept a contributeur request in A', request('contributor'), ['referentA', 'admin']],

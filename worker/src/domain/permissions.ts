@@ -22,6 +22,8 @@ export const ANONYMOUS: Actor = { kind: 'anonymous' };
 export interface DatasetFacts {
   organizationId: string;
   published: boolean;
+  /** Who created it: a contributeur edits the datasets they created, a référent all of the organisation's. */
+  creatorUserId?: string | null;
 }
 
 export interface ResourceFacts {
@@ -53,6 +55,9 @@ export type Permission =
   | { action: 'dataset:view'; dataset: DatasetFacts }
   | { action: 'resource:download'; resource: ResourceFacts }
   | { action: 'dataset:create'; organizationId: string }
+  | { action: 'dataset:edit'; dataset: DatasetFacts }
+  | { action: 'dataset:delete'; dataset: DatasetFacts }
+  | { action: 'resource:set-access'; dataset: DatasetFacts }
   | { action: 'organization:manage'; organizationId: string }
   | { action: 'request:decide'; request: RequestFacts }
   | { action: 'role:revoke'; role: RoleFacts }
@@ -106,6 +111,16 @@ function isReferentOf(actor: Actor, organizationId: string): boolean {
 }
 
 /**
+ * A référent (or an administrator) edits and deletes every dataset of the organisation and sets their access
+ * levels; a contributeur does so for the datasets they created, while they are still contributeur there.
+ */
+function canEdit(actor: Actor, dataset: DatasetFacts): boolean {
+  if (actor.kind !== 'user') return false;
+  if (actor.isAdmin || isReferentOf(actor, dataset.organizationId)) return true;
+  return rolesIn(actor, dataset.organizationId).includes('contributor') && !!dataset.creatorUserId && dataset.creatorUserId === actor.id;
+}
+
+/**
  * Référents decide membership and contributeur requests of their organisation; administrators decide référent
  * and organisation requests, and anything in an organisation without référent. Nobody decides their own request
  * unless they are an administrator.
@@ -134,6 +149,10 @@ export function can(actor: Actor, permission: Permission): boolean {
       return canDownload(actor, permission.resource);
     case 'dataset:create':
       return isAdmin(actor) || rolesIn(actor, permission.organizationId).some((r) => r === 'contributor' || r === 'referent');
+    case 'dataset:edit':
+    case 'dataset:delete':
+    case 'resource:set-access':
+      return canEdit(actor, permission.dataset);
     case 'organization:manage':
       return isAdmin(actor) || isReferentOf(actor, permission.organizationId);
     case 'request:decide':
