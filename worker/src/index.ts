@@ -9,6 +9,15 @@ import { pendingCookies, requestContext } from './http/actor';
 import { loginFormHandler, loginHandler, logoutHandler } from './http/account/login';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
+import { dashboardHandler } from './http/admin/dashboard';
+import {
+  administratorHandler, grantWebmailExceptionHandler, removeRoleHandler, signOutEverywhereHandler, userDetailHandler, usersListHandler,
+  withdrawWebmailExceptionHandler,
+} from './http/admin/users';
+import {
+  organizationActiveHandler, organizationDetailHandler, organizationDomainsHandler, organizationsListHandler,
+} from './http/admin/organizations';
+import { auditHandler } from './http/admin/audit';
 
 type Args = [Env, ExecutionContext];
 
@@ -22,6 +31,20 @@ const router = Router<IRequest, Args>()
   .get('/user/login', loginFormHandler)
   .post('/user/login', loginHandler)
   .post('/user/logout', logoutHandler)
+  // Administration console.
+  .get('/admin', dashboardHandler)
+  .get('/admin/users', usersListHandler)
+  .get('/admin/users/:userId', userDetailHandler)
+  .post('/admin/users/:userId/roles/remove', removeRoleHandler)
+  .post('/admin/users/:userId/administrator', administratorHandler)
+  .post('/admin/users/:userId/webmail-exceptions', grantWebmailExceptionHandler)
+  .post('/admin/users/:userId/webmail-exceptions/withdraw', withdrawWebmailExceptionHandler)
+  .post('/admin/users/:userId/sessions/revoke', signOutEverywhereHandler)
+  .get('/admin/organizations', organizationsListHandler)
+  .get('/admin/organizations/:organizationId', organizationDetailHandler)
+  .post('/admin/organizations/:organizationId/active', organizationActiveHandler)
+  .post('/admin/organizations/:organizationId/domains', organizationDomainsHandler)
+  .get('/admin/audit', auditHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
