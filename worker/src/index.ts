@@ -18,6 +18,7 @@ import {
   organizationActiveHandler, organizationDetailHandler, organizationDomainsHandler, organizationsListHandler,
 } from './http/admin/organizations';
 import { auditHandler } from './http/admin/audit';
+import { membersHandler, removeMemberRoleHandler } from './http/roles/members';
 
 type Args = [Env, ExecutionContext];
 
@@ -31,7 +32,7 @@ const router = Router<IRequest, Args>()
   .get('/user/login', loginFormHandler)
   .post('/user/login', loginHandler)
   .post('/user/logout', logoutHandler)
-  // Administration console.
+  // Administration console and the organisation members page (référents and administrators).
   .get('/admin', dashboardHandler)
   .get('/admin/users', usersListHandler)
   .get('/admin/users/:userId', userDetailHandler)
@@ -45,6 +46,8 @@ const router = Router<IRequest, Args>()
   .post('/admin/organizations/:organizationId/active', organizationActiveHandler)
   .post('/admin/organizations/:organizationId/domains', organizationDomainsHandler)
   .get('/admin/audit', auditHandler)
+  .get('/user/organizations/:organizationId/members', membersHandler)
+  .post('/user/organizations/:organizationId/members/remove', removeMemberRoleHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
