@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { fileRoleRequest } from '../../worker/src/store/role-requests';
-import { createUser, postForm, signedInCookie } from './accounts-fixtures';
+import { createUser, postForm, setCookies, signedInCookie } from './accounts-fixtures';
 import { auditLog, createOrganization, forgedPosts, getPage, rolesOf } from './admin-fixtures';
 
 const isAdmin = async (userId: string) =>
@@ -71,12 +71,16 @@ describe('administration: platform administrator status', () => {
   it('grants administrator status, audits it and rotates the holder’s sessions at their next request', async () => {
     const admin = await createUser({ username: 'admin', isAdmin: true });
     const agent = await createUser({ username: 'agent' });
+    const agentCookie = await signedInCookie(agent.id);
     const response = await postForm(`/admin/users/${agent.id}/administrator`, { administrator: '1' }, await signedInCookie(admin.id));
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`/admin/users/${agent.id}?done=admin-granted`);
     expect(await isAdmin(agent.id)).toBe(1);
-    const row = await env.DB.prepare('SELECT roles_changed_at FROM users WHERE id = ?').bind(agent.id).first<{ roles_changed_at: string | null }>();
-    expect(row!.roles_changed_at).not.toBeNull();
+    const next = await getPage('/admin', agentCookie);
+    expect(next.status).toBe(200);
+    const rotated = setCookies(next).get('__Host-session');
+    expect(rotated).toBeTruthy();
+    expect(agentCookie).not.toContain(rotated);
     expect(await auditLog()).toEqual([{ actor: admin.id, action: 'admin.grant', object_type: 'user', object_id: agent.id, detail: {} }]);
   });
 
