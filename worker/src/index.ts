@@ -12,6 +12,16 @@ import { createOrganizationHandler, dropRoleHandler, joinOrganizationHandler, my
 import { decideHandler, validationQueueHandler } from './http/roles/validation';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
+import { dashboardHandler } from './http/admin/dashboard';
+import {
+  administratorHandler, grantWebmailExceptionHandler, removeRoleHandler, signOutEverywhereHandler, userDetailHandler, usersListHandler,
+  withdrawWebmailExceptionHandler,
+} from './http/admin/users';
+import {
+  organizationActiveHandler, organizationDetailHandler, organizationDomainsHandler, organizationsListHandler,
+} from './http/admin/organizations';
+import { auditHandler } from './http/admin/audit';
+import { membersHandler, removeMemberRoleHandler } from './http/roles/members';
 
 type Args = [Env, ExecutionContext];
 
@@ -32,6 +42,22 @@ const router = Router<IRequest, Args>()
   .post('/user/organizations/drop', dropRoleHandler)
   .get('/user/validation', validationQueueHandler)
   .post('/user/validation/:requestId', decideHandler)
+  // Administration console and the organisation members page (référents and administrators).
+  .get('/admin', dashboardHandler)
+  .get('/admin/users', usersListHandler)
+  .get('/admin/users/:userId', userDetailHandler)
+  .post('/admin/users/:userId/roles/remove', removeRoleHandler)
+  .post('/admin/users/:userId/administrator', administratorHandler)
+  .post('/admin/users/:userId/webmail-exceptions', grantWebmailExceptionHandler)
+  .post('/admin/users/:userId/webmail-exceptions/withdraw', withdrawWebmailExceptionHandler)
+  .post('/admin/users/:userId/sessions/revoke', signOutEverywhereHandler)
+  .get('/admin/organizations', organizationsListHandler)
+  .get('/admin/organizations/:organizationId', organizationDetailHandler)
+  .post('/admin/organizations/:organizationId/active', organizationActiveHandler)
+  .post('/admin/organizations/:organizationId/domains', organizationDomainsHandler)
+  .get('/admin/audit', auditHandler)
+  .get('/user/organizations/:organizationId/members', membersHandler)
+  .post('/user/organizations/:organizationId/members/remove', removeMemberRoleHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
