@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { en } from '../../worker/src/i18n/en';
-import { fr } from '../../worker/src/i18n/fr';
-import { t, tn } from '../../worker/src/i18n/index';
+import { t, TABLES, tn } from '../../worker/src/i18n/index';
+
+// The merged tables: the core one and every surface module.
+const { fr, en } = TABLES;
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -43,3 +43,17 @@ export function webmailRuleAllows(domain: string, organizationDomains: readonly 
   if (!isWebmailDomain(domain, patterns)) return true;
   return matchesOrganizationDomain(domain, organizationDomains);
 }
+
+export const MAX_ORGANIZATION_DOMAINS = 20;
+// A registrable host name: labels of letters, digits and inner hyphens, and an alphabetic top-level domain.
+const DOMAIN_PATTERN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** An organisation's domains as typed (commas, spaces or lines; a leading @ tolerated), normalised and deduplicated. */
+export function parseEmailDomains(text: string): { domains: string[]; invalid: string | null; tooMany: boolean } {
+  const domains = [...new Set(text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))];
+  return {
+    domains,
+    invalid: domains.find((domain) => !DOMAIN_PATTERN.test(domain)) ?? null,
+    tooMany: domains.length > MAX_ORGANIZATION_DOMAINS,
+  };
+}

@@ -16,7 +16,7 @@ export type Params = Record<string, string | number>;
 // Each surface keeps its strings in its own module (`{ fr, en }`, English typed against French); merged here.
 const frTable = { ...fr, ...auth.fr, ...roles.fr, ...admin.fr };
 export type MessageKey = keyof typeof frTable;
-const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...admin.en } };
+export const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...admin.en } };
 export const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Formatters are costly to build and pages are rendered by the thousand: build each one once.

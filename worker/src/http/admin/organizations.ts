@@ -1,6 +1,7 @@
 // /admin/organizations: every organisation, inactive ones included with their pending creation request;
 // activation and deactivation, and the organisation's own mail domains used by the personal e-mail rule.
 import type { IRequest } from 'itty-router';
+import { MAX_ORGANIZATION_DOMAINS, parseEmailDomains } from '../../domain/email-domains';
 import type { OrganizationType } from '../../domain/vocabulary';
 import type { Env } from '../../env';
 import { formatNumber, organizationTypeLabel, t, type MessageKey } from '../../i18n';
@@ -13,9 +14,6 @@ import { csrfToken } from '../csrf';
 import { LANG, pageResponse, redirect } from '../pages';
 import { adminForm, consoleNav, doneNotice, formatDate, requireAdmin } from './common';
 
-const MAX_DOMAINS = 20;
-// A registrable host name: labels of letters, digits and inner hyphens, and an alphabetic top-level domain.
-const DOMAIN_PATTERN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const DONE: Record<string, MessageKey> = {
   activated: 'admin.organizations.done.activated',
@@ -133,9 +131,8 @@ export async function organizationActiveHandler(request: IRequest, env: Env): Pr
 
 /** Domains typed one per line (commas and spaces work too), `@` optional; the first problem found is reported. */
 function parseDomains(text: string): { domains: string[] } | { error: string } {
-  const domains = [...new Set(text.split(/[\s,;]+/).map((d) => d.toLowerCase().replace(/^@/, '')).filter(Boolean))];
-  if (domains.length > MAX_DOMAINS) return { error: t(LANG, 'admin.organizations.tooManyDomains', { max: MAX_DOMAINS }) };
-  const invalid = domains.find((domain) => !DOMAIN_PATTERN.test(domain));
+  const { domains, invalid, tooMany } = parseEmailDomains(text);
+  if (tooMany) return { error: t(LANG, 'admin.organizations.tooManyDomains', { max: MAX_ORGANIZATION_DOMAINS }) };
   if (invalid) return { error: t(LANG, 'admin.organizations.invalidDomain', { domain: invalid }) };
   return { domains };
 }

@@ -1,4 +1,5 @@
 // The fields of an organisation creation request, shared by the sign-up form and "Mes organisations".
+import { parseEmailDomains } from '../../domain/email-domains';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../../domain/vocabulary';
 import { organizationTypeLabel, t, type Lang } from '../../i18n';
 import { html, type Html } from '../../render/html';
@@ -28,8 +29,8 @@ export function readOrganization(values: Record<string, string>): { organization
   if (!legalName) problems.org_legal_name = 'roles.legalNameRequired';
   const orgType = values.org_type as OrganizationType;
   if (!ORGANIZATION_TYPES.includes(orgType)) problems.org_type = 'roles.org.typeInvalid';
-  const domains = (values.org_domains ?? '').split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
-  if (domains.some((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d))) problems.org_domains = 'roles.org.domainsInvalid';
+  const { domains, invalid, tooMany } = parseEmailDomains(values.org_domains ?? '');
+  if (invalid || tooMany) problems.org_domains = 'roles.org.domainsInvalid';
   const text = (name: string) => (values[name] ?? '').trim();
   return {
     organization: {
