@@ -4,6 +4,7 @@ import type {
   AccessLevel, DataType, Geocover, Granularity, OrganizationType, ResourceType, ShowcaseType, SourceMode,
   UpdateFrequency,
 } from '../domain/vocabulary';
+import { en as ckanEn, fr as ckanFr } from './ckan';
 import { en } from './en';
 import { fr } from './fr';
 
@@ -11,9 +12,9 @@ export type Lang = 'fr' | 'en';
 export type Params = Record<string, string | number>;
 
 // Each surface keeps its strings in its own module (`{ fr, en }`, English typed against French); merged here.
-const frTable = { ...fr };
+const frTable = { ...fr, ...ckanFr };
 export type MessageKey = keyof typeof frTable;
-const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en } };
+const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...ckanEn } };
 export const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Formatters are costly to build and pages are rendered by the thousand: build each one once.
