@@ -126,14 +126,17 @@ export function parseSearchRequest(dict: DataDict): SearchRequest {
   };
 }
 
+/** Solr sorts string fields by code point, not by locale. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function compareBy(key: SortKey, a: DatasetRecord, b: DatasetRecord): number {
   let order = 0;
   switch (key.field) {
-    case 'id': order = a.id.localeCompare(b.id); break;
-    case 'name': order = a.slug.localeCompare(b.slug); break;
-    case 'title': order = a.title.localeCompare(b.title, 'fr'); break;
-    case 'metadata_modified': order = a.updatedAt.localeCompare(b.updatedAt); break;
-    case 'metadata_created': order = a.createdAt.localeCompare(b.createdAt); break;
+    case 'id': order = byCodePoint(a.id, b.id); break;
+    case 'name': order = byCodePoint(a.slug, b.slug); break;
+    case 'title': order = byCodePoint(a.title, b.title); break;
+    case 'metadata_modified': order = Date.parse(a.updatedAt) - Date.parse(b.updatedAt); break;
+    case 'metadata_created': order = Date.parse(a.createdAt) - Date.parse(b.createdAt); break;
     case 'num_resources': order = a.resources.length - b.resources.length; break;
     case 'num_tags': order = a.tags.length - b.tags.length; break;
     case 'score': order = 0; break; // no relevance ranking: the next key decides
