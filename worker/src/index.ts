@@ -5,6 +5,7 @@ import type { JobMessage } from './store/queue';
 import { downloadHandler, publicImageHandler } from './http/downloads/download';
 import { importHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
 import { ckanActionHandler, ckanVersionHandler } from './http/ckan/actions';
+import { dcatCatalogHandler, dcatDatasetHandler } from './http/dcat/catalog';
 import { json, problem } from './http/respond';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
@@ -18,11 +19,13 @@ const router = Router<IRequest, Args>()
   .get('/api/internal/catalogue/status', statusHandler)
   .get('/api/files/*', publicImageHandler)
   .get('/dataset/:datasetId/resource/:resourceId/download/:fileName', downloadHandler)
-  // Interoperability: CKAN Action API (read side).
+  // Interoperability: CKAN Action API (read side) and the DCAT-AP catalogue.
   .all('/api/3/action/:name', ckanActionHandler)
   .all('/api/action/:name', ckanActionHandler)
   .get('/api/3', ckanVersionHandler)
   .get('/api', ckanVersionHandler)
+  .get('/catalog.:format', dcatCatalogHandler)
+  .get('/dataset/:file', dcatDatasetHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 export default {

@@ -14,6 +14,11 @@ export const fr = {
   'ckan.help.license_list': 'Liste des licences.',
   'ckan.help.status_show': 'État du portail : nom, adresse, version de l’API CKAN émulée.',
   'ckan.help.help_show': 'Aide d’une action. Paramètre : name.',
+  'dcat.catalogDescription': 'Catalogue DCAT-AP des jeux de données publiés sur le portail.',
+  'dcat.badPage': 'Le paramètre « page » doit être un entier supérieur ou égal à 1.',
+  'dcat.badModifiedSince': 'Le paramètre « modified_since » doit être une date ISO 8601 (ex. 2025-01-31 ou 2025-01-31T12:00:00Z).',
+  'dcat.badQuery': 'Requête invalide : {detail}',
+  'dcat.notFound': 'Jeu de données introuvable.',
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -31,4 +36,9 @@ export const en: Record<keyof typeof fr, string> = {
   'ckan.help.license_list': 'Licences.',
   'ckan.help.status_show': 'Portal status: name, address, version of the emulated CKAN API.',
   'ckan.help.help_show': 'Help of an action. Parameter: name.',
+  'dcat.catalogDescription': 'DCAT-AP catalogue of the datasets published on the portal.',
+  'dcat.badPage': 'The "page" parameter must be an integer of at least 1.',
+  'dcat.badModifiedSince': 'The "modified_since" parameter must be an ISO 8601 date (e.g. 2025-01-31 or 2025-01-31T12:00:00Z).',
+  'dcat.badQuery': 'Invalid query: {detail}',
+  'dcat.notFound': 'Dataset not found.',
 };
