@@ -120,6 +120,14 @@ describe('package_show and resource_show', () => {
     expect((byId.tags as { id: string }[]).map((t) => t.id)).toEqual((byName.tags as { id: string }[]).map((t) => t.id));
   });
 
+  it('answers with the catalogue as changed by the latest publish', async () => {
+    expect((await get<Pkg>('/api/3/action/package_show?id=population-communes')).body.result.title).toBe('Population des communes');
+    const catalogue = fixtureCatalogue();
+    catalogue.datasets[0]!.title = 'Population légale des communes';
+    expect((await importCatalogue(catalogue)).status).toBe(201);
+    expect((await get<Pkg>('/api/3/action/package_show?id=population-communes')).body.result.title).toBe('Population légale des communes');
+  });
+
   it('lists a restricted resource with the portal’s download URL, which checks access', async () => {
     const { body } = await get<Pkg>(`/api/3/action/package_show?id=${DS_RESTRICTED}`);
     const url = body.result.resources[0]!.url as string;

@@ -41,6 +41,8 @@ const draftDatasets = parsed.datasets.filter((d) => !d.published);
 
 // udata's request headers (base.py get_headers): content-type even on body-less GETs.
 const UDATA_HEADERS = { 'user-agent': 'uData/0.1 ckan', 'content-type': 'application/json' };
+// Whole-catalogue walks make hundreds of requests: generous time on a loaded machine.
+const WALK_TIMEOUT = { timeout: 120_000 };
 const QGIS_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 /** udata's get_action: fails on 4xx/5xx, on any MIME type but application/json, on success false; never follows redirects. */
@@ -68,7 +70,7 @@ beforeEach(async () => {
 });
 
 describe('data.gouv.fr CKAN harvester (udata)', () => {
-  it('harvests each organisation with q=organization:<slug>&rows=1000 and every package_show passes the schema', async () => {
+  it('harvests each organisation with q=organization:<slug>&rows=1000 and every package_show passes the schema', WALK_TIMEOUT, async () => {
     const seen = new Set<string>();
     for (const org of parsed.organizations) {
       const search = await udataAction<{ results: { name: string }[] }>(`${BASE}api/3/action/package_search?${encode({ q: `organization:${org.slug}`, rows: 1000 })}`);
@@ -138,14 +140,14 @@ describe('ckanext-harvest CKANHarvester', () => {
     return [...found.values()];
   }
 
-  it('walks the whole catalogue in pages of 100 sorted by id, without duplicate or missing dataset', async () => {
+  it('walks the whole catalogue in pages of 100 sorted by id, without duplicate or missing dataset', WALK_TIMEOUT, async () => {
     const all = await walk('');
     expect(all.map((p) => p.id).sort()).toEqual(publishedDatasets.map((d) => d.id).sort());
     expect(all.length).toBeGreaterThan(200);
     for (const draft of draftDatasets) expect(all.some((p) => p.id === draft.id)).toBe(false);
   });
 
-  it('filters the walk with organisation, group and incremental fq terms joined by spaces', async () => {
+  it('filters the walk with organisation, group and incremental fq terms joined by spaces', WALK_TIMEOUT, async () => {
     const [a, b] = parsed.organizations;
     const two = await walk(`organization:${a!.slug} OR organization:${b!.slug}`);
     expect(two.map((p) => p.name).sort()).toEqual(publishedDatasets.filter((d) => [a!.slug, b!.slug].includes(d.organization)).map((d) => d.slug).sort());

@@ -5,8 +5,8 @@ import { foldText, matches, parseQuery, QuerySyntaxError, type SearchDocument } 
 const doc: SearchDocument = {
   fields: { organization: ['region-occitanie'], groups: ['agriculture', 'biodiversite-et-eau'], tags: ['Eau potable', 'réseau'], res_format: ['CSV'], num_resources: ['3'] },
   dates: { metadata_modified: '2025-06-01T10:00:00.000Z' },
-  texts: { title: foldText('Qualité de l’eau') },
-  text: foldText('Qualité de l’eau potable en Occitanie'),
+  texts: { title: () => foldText('Qualité de l’eau') },
+  text: () => foldText('Qualité de l’eau potable en Occitanie'),
 };
 const NOW = Date.parse('2025-06-02T00:00:00Z');
 const hit = (q: string) => matches(parseQuery(q), doc, NOW);

@@ -2,7 +2,7 @@
 // schema (§1.4): every key present, real ints, string formats and dates, absolute URLs, stable ids.
 import { sha1 } from '@noble/hashes/legacy';
 import type { DatasetRecord, LicenceRecord, OrganizationRecord, ResourceRecord, ThemeRecord } from './ckan-records';
-import { foldText, type SearchDocument } from './ckan-query';
+import { lazyFold, type SearchDocument } from './ckan-query';
 import { bboxPolygon, FREQUENCY_CODES } from './dcat-vocabulary';
 import type { ResourceType } from './vocabulary';
 
@@ -13,9 +13,18 @@ export function naiveTimestamp(iso: string): string {
   return `${date.toISOString().slice(0, 23)}000`;
 }
 
+const stableIds = new Map<string, string>();
+
 /** A UUID (v5 layout) derived from a name: tags have no UUID of their own but CKAN clients require a string id. */
 export function stableId(namespace: string, name: string): string {
-  const bytes = sha1(new TextEncoder().encode(`${namespace}:${name}`)).slice(0, 16);
+  const key = `${namespace}:${name}`;
+  let id = stableIds.get(key);
+  if (id === undefined) stableIds.set(key, (id = uuidFromName(key)));
+  return id;
+}
+
+function uuidFromName(key: string): string {
+  const bytes = sha1(new TextEncoder().encode(key)).slice(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -190,7 +199,6 @@ export function licenceDict(l: LicenceRecord) {
 
 /** The fields package_search's q/fq address, named as in CKAN's Solr index (ckan-compat §2.2). */
 export function searchDocument(d: DatasetRecord): SearchDocument {
-  const resourceText = d.resources.flatMap((r) => [r.title, r.description]);
   return {
     fields: {
       id: [d.id],
@@ -217,11 +225,11 @@ export function searchDocument(d: DatasetRecord): SearchDocument {
     },
     dates: { metadata_modified: d.updatedAt, metadata_created: d.createdAt },
     texts: {
-      title: foldText(d.title),
-      notes: foldText(d.description),
-      res_description: foldText(d.resources.map((r) => r.description).join(' ')),
+      title: lazyFold(() => d.title),
+      notes: lazyFold(() => d.description),
+      res_description: lazyFold(() => d.resources.map((r) => r.description).join(' ')),
     },
-    text: foldText([d.title, d.description, d.slug, ...d.tags, d.organization.title, d.organization.slug,
-      ...d.themes.map((t) => t.title), ...resourceText].join(' ')),
+    text: lazyFold(() => [d.title, d.description, d.slug, ...d.tags, d.organization.title, d.organization.slug,
+      ...d.themes.map((t) => t.title), ...d.resources.flatMap((r) => [r.title, r.description])].join(' ')),
   };
 }

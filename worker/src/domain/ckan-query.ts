@@ -155,15 +155,22 @@ export interface SearchDocument {
   fields: Record<string, readonly string[]>;
   /** Date-time fields as ISO 8601 UTC strings (metadata_modified, metadata_created). */
   dates: Record<string, string>;
-  /** Free text, already folded by foldText (title, notes, tags, organisation, thématiques, resources). */
-  text: string;
-  /** Per-field text (title, notes), folded. */
-  texts: Record<string, string>;
+  /** Free text, folded by foldText (title, notes, tags, organisation, thématiques, resources). A function: folding
+   *  every description costs more than the rest of a search, and most harvester queries have no free text. */
+  text: () => string;
+  /** Per-field text (title, notes), folded on demand. */
+  texts: Record<string, () => string>;
 }
 
 /** Lower case without accents, for the text fields (Solr's text analyser folds both). */
 export function foldText(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/** A folded text computed once, on first use. */
+export function lazyFold(value: () => string): () => string {
+  let folded: string | undefined;
+  return () => (folded ??= foldText(value()));
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -228,9 +235,9 @@ export function matches(node: QueryNode, doc: SearchDocument, now: number): bool
       });
     }
     case 'term': {
-      if (node.field === null || node.field === 'text') return matchesText(doc.text, node.value);
+      if (node.field === null || node.field === 'text') return matchesText(doc.text(), node.value);
       const text = doc.texts[node.field];
-      if (text !== undefined) return matchesText(text, node.value);
+      if (text !== undefined) return matchesText(text(), node.value);
       const date = doc.dates[node.field];
       if (date !== undefined) return node.value === '*' || Date.parse(date) === dateBound(node.value, now);
       const values = doc.fields[node.field];

@@ -1,6 +1,6 @@
 // Reads the catalogue for the CKAN and DCAT surfaces: every dataset of active organisations (drafts
 // included, each surface asks can() what the actor may see), with themes, tags, resources and the
-// allowed lists of restricted resources. One D1 batch per request.
+// allowed lists of restricted resources. Kept in the isolate's memory until the next catalogue change.
 import type {
   DatasetRecord, LicenceRecord, OrganizationRecord, ResourceRecord, ThemeRecord,
 } from '../domain/ckan-records';
@@ -48,28 +48,34 @@ const organization = (o: OrganizationRow): OrganizationRecord => ({
   logoPath: o.logo_key ? publicFilePath(o.logo_key) : null, website: o.website, createdAt: o.created_at,
 });
 
-/** The whole catalogue, or only the dataset whose id or slug is given (package_show, resource_show, one DCAT record). */
-export async function loadCatalogue(db: D1Database, only?: { datasetIdOrSlug?: string; resourceId?: string }): Promise<CkanCatalogue> {
-  // ?1 narrows every query to one dataset when asked; NULL selects them all.
-  const datasetKey = only?.datasetIdOrSlug ?? null;
-  const resourceKey = only?.resourceId ?? null;
-  const oneDataset = `(?1 IS NULL OR d.id = ?1 OR d.slug = ?1)
-    AND (?2 IS NULL OR d.id = (SELECT dataset_id FROM resources WHERE id = ?2))`;
+let cached: { change: string; catalogue: CkanCatalogue } | undefined;
+
+/**
+ * The catalogue as of the latest change. Every publish records a `catalogue_changes` row, so one small query tells
+ * whether the copy this isolate holds is current; the full read (one batch) happens only after a change.
+ * The change's time is part of the key because an emptied table (tests) reuses ids.
+ */
+export async function currentCatalogue(db: D1Database): Promise<CkanCatalogue> {
+  const latest = await db.prepare('SELECT id, changed_at FROM catalogue_changes ORDER BY id DESC LIMIT 1').first<{ id: number; changed_at: string }>();
+  const change = latest ? `${latest.id}@${latest.changed_at}` : 'none';
+  if (cached?.change === change) return cached.catalogue;
+  const catalogue = await loadCatalogue(db);
+  cached = { change, catalogue };
+  return catalogue;
+}
+
+async function loadCatalogue(db: D1Database): Promise<CkanCatalogue> {
   const [licences, themes, orgs, datasets, resources, datasetThemes, datasetTags, allowedOrgs, allowedUsers] = await db.batch([
     db.prepare('SELECT id, title, url, is_open FROM licences ORDER BY position'),
     db.prepare('SELECT id, slug, title, description FROM themes ORDER BY position'),
     db.prepare('SELECT id, slug, legal_name, description, logo_key, website, created_at FROM organizations WHERE is_active = 1'),
-    db.prepare(`SELECT d.* FROM datasets d JOIN organizations o ON o.id = d.organization_id
-                WHERE o.is_active = 1 AND ${oneDataset}`).bind(datasetKey, resourceKey),
+    db.prepare('SELECT d.* FROM datasets d JOIN organizations o ON o.id = d.organization_id WHERE o.is_active = 1'),
     db.prepare(`SELECT r.id, r.dataset_id, r.position, r.title, r.description, r.format, r.resource_type, r.source_mode,
                        r.source_url, r.file_key, r.file_name, r.media_type, r.size_bytes, r.sha256, r.access_level,
                        r.created_at, r.modified_at
-                FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE ${oneDataset}
-                ORDER BY r.dataset_id, r.position, r.id`).bind(datasetKey, resourceKey),
-    db.prepare(`SELECT dt.dataset_id, dt.theme_id FROM dataset_themes dt JOIN datasets d ON d.id = dt.dataset_id
-                JOIN themes t ON t.id = dt.theme_id WHERE ${oneDataset} ORDER BY t.position`).bind(datasetKey, resourceKey),
-    db.prepare(`SELECT dt.dataset_id, t.name FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id
-                JOIN datasets d ON d.id = dt.dataset_id WHERE ${oneDataset} ORDER BY t.name`).bind(datasetKey, resourceKey),
+                FROM resources r ORDER BY r.dataset_id, r.position, r.id`),
+    db.prepare('SELECT dt.dataset_id, dt.theme_id FROM dataset_themes dt JOIN themes t ON t.id = dt.theme_id ORDER BY t.position'),
+    db.prepare('SELECT dt.dataset_id, t.name FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id ORDER BY t.name'),
     db.prepare('SELECT resource_id, organization_id FROM resource_allowed_organizations'),
     db.prepare('SELECT resource_id, user_id FROM resource_allowed_users'),
   ]);

@@ -15,7 +15,7 @@ import {
 import { ANONYMOUS, can, type Actor } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { t, type MessageKey } from '../../i18n';
-import { loadCatalogue, type CkanCatalogue } from '../../store/ckan-catalogue';
+import { currentCatalogue, type CkanCatalogue } from '../../store/ckan-catalogue';
 import { resolveActor } from '../actor';
 
 /** The CKAN release whose API this surface follows (status_show). */
@@ -58,7 +58,7 @@ function page<T>(items: T[], dict: DataDict, defaultLimit: number | undefined): 
 
 async function packageSearch(dict: DataDict, ctx: Context) {
   const request = parseSearchRequest(dict);
-  const catalogue = await loadCatalogue(ctx.env.DB);
+  const catalogue = await currentCatalogue(ctx.env.DB);
   const datasets = catalogue.datasets.filter((d) => listed(ctx.actor, d, request.includePrivate));
   const result = search(datasets, request, ctx.now);
   return {
@@ -75,7 +75,7 @@ const GROUP_SORTS = new Set(['name', 'title', 'package_count']);
 /** organization_list and group_list: names, or dicts with all_fields (ckan-compat §2.3). */
 function groupList(kind: 'organization' | 'group'): Action {
   return async (dict, ctx) => {
-    const catalogue = await loadCatalogue(ctx.env.DB);
+    const catalogue = await currentCatalogue(ctx.env.DB);
     const counts = packageCounts(catalogue, ctx.actor, kind);
     const records = kind === 'organization' ? catalogue.organizations : catalogue.themes;
     const sort = stringParam(dict, 'sort')?.trim() || 'title asc';
@@ -110,7 +110,7 @@ function packageCounts(catalogue: CkanCatalogue, actor: Actor, kind: 'organizati
 function groupShow(kind: 'organization' | 'group'): Action {
   return async (dict, ctx) => {
     const id = required(dict, 'id');
-    const catalogue = await loadCatalogue(ctx.env.DB);
+    const catalogue = await currentCatalogue(ctx.env.DB);
     const records = kind === 'organization' ? catalogue.organizations : catalogue.themes;
     const record = records.find((r) => r.id === id || r.slug === id);
     if (!record) throw notFound(kind === 'organization' ? 'Organization was not found.' : 'Group was not found.');
@@ -143,7 +143,7 @@ const READ_ACTIONS: Record<string, Action> = {
   package_search: packageSearch,
 
   async package_list(dict, ctx) {
-    const catalogue = await loadCatalogue(ctx.env.DB);
+    const catalogue = await currentCatalogue(ctx.env.DB);
     const names = catalogue.datasets.filter((d) => listed(ctx.actor, d, false)).map((d) => d.slug).sort();
     return page(names, dict, undefined);
   },
@@ -159,7 +159,7 @@ const READ_ACTIONS: Record<string, Action> = {
 
   async package_show(dict, ctx) {
     const id = required(dict, 'id', 'name_or_id');
-    const catalogue = await loadCatalogue(ctx.env.DB, { datasetIdOrSlug: id });
+    const catalogue = await currentCatalogue(ctx.env.DB);
     const dataset = catalogue.datasets.find((d) => d.id === id || d.slug === id);
     // A dataset the actor may not see is answered as absent, so its existence does not leak.
     if (!dataset || !visible(ctx.actor, dataset)) throw notFound();
@@ -168,7 +168,7 @@ const READ_ACTIONS: Record<string, Action> = {
 
   async resource_show(dict, ctx) {
     const id = required(dict, 'id');
-    const catalogue = await loadCatalogue(ctx.env.DB, { resourceId: id });
+    const catalogue = await currentCatalogue(ctx.env.DB);
     for (const d of catalogue.datasets) {
       const index = d.resources.findIndex((r) => r.id === id);
       if (index >= 0 && visible(ctx.actor, d)) return resourceDict(ctx.site, d.resources[index]!, index, downloadable(ctx.actor, d)(d.resources[index]!));
@@ -183,7 +183,7 @@ const READ_ACTIONS: Record<string, Action> = {
 
   async tag_list(dict, ctx) {
     if (stringParam(dict, 'vocabulary_id')) return []; // the portal has free tags only
-    const catalogue = await loadCatalogue(ctx.env.DB);
+    const catalogue = await currentCatalogue(ctx.env.DB);
     const query = (stringParam(dict, 'query') ?? stringParam(dict, 'q'))?.toLowerCase();
     const names = new Set<string>();
     for (const d of catalogue.datasets) if (listed(ctx.actor, d, false)) for (const tag of d.tags) names.add(tag);
@@ -192,7 +192,7 @@ const READ_ACTIONS: Record<string, Action> = {
   },
 
   async license_list(_dict, ctx) {
-    const catalogue = await loadCatalogue(ctx.env.DB);
+    const catalogue = await currentCatalogue(ctx.env.DB);
     return catalogue.licences.map(licenceDict);
   },
 

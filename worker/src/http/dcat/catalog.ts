@@ -9,7 +9,7 @@ import { DCAT_MEDIA_TYPES, serialize, type DcatFormat } from '../../domain/dcat-
 import { ANONYMOUS, can, type Actor } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { t } from '../../i18n';
-import { loadCatalogue } from '../../store/ckan-catalogue';
+import { currentCatalogue } from '../../store/ckan-catalogue';
 import { resolveActor } from '../actor';
 import { publicSite } from '../ckan/actions';
 import { problem } from '../respond';
@@ -52,7 +52,7 @@ export async function dcatCatalogHandler(request: IRequest, env: Env): Promise<R
     throw error;
   }
   const actor = await resolveActor(request, env);
-  const catalogue = await loadCatalogue(env.DB);
+  const catalogue = await currentCatalogue(env.DB);
   const result = search(catalogue.datasets.filter((d) => listed(actor, d)), searchRequest, Date.now());
   const site = publicSite(env);
   const extension = (request.params as { format: string }).format;
@@ -74,7 +74,7 @@ export async function dcatDatasetHandler(request: IRequest, env: Env): Promise<R
   const match = /^(.+)\.(jsonld|ttl|rdf|xml)$/.exec((request.params as { file: string }).file);
   if (!match) return problem(404, t('fr', 'api.unknownPath'));
   const [, key, extension] = match as unknown as [string, string, string];
-  const catalogue = await loadCatalogue(env.DB, { datasetIdOrSlug: key });
+  const catalogue = await currentCatalogue(env.DB);
   const actor = await resolveActor(request, env);
   const dataset = catalogue.datasets.find((d) => (d.id === key || d.slug === key) && can(actor, { action: 'dataset:view', dataset: datasetFacts(d) }));
   if (!dataset) return problem(404, t('fr', 'dcat.notFound'));
