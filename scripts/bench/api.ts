@@ -4,14 +4,16 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PORT = Number(process.env.BENCH_PORT ?? 8814);
 const HOOK_PORT = Number(process.env.BENCH_HOOK_PORT ?? 8815);
 const BASE = `http://127.0.0.1:${PORT}`;
-const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+// Worker and static runs alternate in short rounds, so a change of machine load hits both sides alike.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUND_S = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const GOAL = 0.3;
 const STATIC_DIR = join(ROOT, 'dist', '_bench-api');
@@ -50,15 +52,32 @@ async function served(url: string, bytes: number): Promise<void> {
 
 interface Figures { label: string; requestsPerSecond: number; p50: number; p99: number; bytes: number; errors: number }
 
-async function load(label: string, url: string, bytes: number): Promise<Figures> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  return {
-    label, bytes,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
+interface Side { label: string; url: string; bytes: number; requests: number; seconds: number; p50: number[]; p99: number[]; errors: number }
+
+async function round(side: Side): Promise<void> {
+  const result = await autocannon({ url: side.url, connections: CONNECTIONS, duration: ROUND_S });
+  side.requests += result.requests.total;
+  side.seconds += result.duration;
+  side.p50.push(result.latency.p50);
+  side.p99.push(result.latency.p99);
+  side.errors += result.errors + result.non2xx;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function figures(side: Side): Figures {
+  return { label: side.label, bytes: side.bytes, requestsPerSecond: side.requests / side.seconds, p50: median(side.p50), p99: median(side.p99), errors: side.errors };
+}
+
+/** Alternates rounds on the Worker URL and the static URL, then reports each side's totals. */
+async function compare(label: string, workerUrl: string, staticUrl: string, bytes: number): Promise<[Figures, Figures]> {
+  const worker: Side = { label: `Worker ${label}`, url: workerUrl, bytes, requests: 0, seconds: 0, p50: [], p99: [], errors: 0 };
+  const asset: Side = { label: `static ${label}.json`, url: staticUrl, bytes, requests: 0, seconds: 0, p50: [], p99: [], errors: 0 };
+  for (let i = 0; i < ROUNDS; i++) {
+    await round(worker);
+    await round(asset);
+  }
+  return [figures(worker), figures(asset)];
 }
 
 async function main(): Promise<void> {
@@ -78,10 +97,11 @@ async function main(): Promise<void> {
     // Warm both paths before measuring.
     await autocannon({ url: endpoint.url, connections: CONNECTIONS, amount: 200 });
     await autocannon({ url: staticUrl, connections: CONNECTIONS, amount: 200 });
-    pairs.push([await load(`Worker ${endpoint.name}`, endpoint.url, body.byteLength), await load(`static ${endpoint.name}.json`, staticUrl, body.byteLength)]);
+    pairs.push(await compare(endpoint.name, endpoint.url, staticUrl, body.byteLength));
   }
 
-  console.log(`\nAPI benchmark: ${DURATION_S} s per line, ${CONNECTIONS} connections, demo catalogue (48 public datasets), ${BASE}`);
+  console.log(`\nAPI benchmark: ${ROUNDS} alternating rounds of ${ROUND_S} s per side, ${CONNECTIONS} connections, demo catalogue (48 public datasets), ${BASE}`);
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores)`);
   console.log('| what | bytes | req/s | p50 ms | p99 ms | errors | Worker / static |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   let worst = Infinity;
