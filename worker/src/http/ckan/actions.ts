@@ -115,11 +115,11 @@ function groupShow(kind: 'organization' | 'group'): Action {
     const record = records.find((r) => r.id === id || r.slug === id);
     if (!record) throw notFound(kind === 'organization' ? 'Organization was not found.' : 'Group was not found.');
     const counts = packageCounts(catalogue, ctx.actor, kind);
-    const dict_ = groupDict(ctx.site, kind, record, counts.get(record.id) ?? 0);
-    if (!boolParam(dict, 'include_datasets')) return dict_;
+    const group = groupDict(ctx.site, kind, record, counts.get(record.id) ?? 0);
+    if (!boolParam(dict, 'include_datasets')) return group;
     const member = (d: DatasetRecord) => (kind === 'organization' ? d.organization.id === record.id : d.themes.some((th) => th.id === record.id));
     const packages = catalogue.datasets.filter((d) => member(d) && listed(ctx.actor, d, false)).slice(0, 1000);
-    return { ...dict_, packages: packages.map((d) => toPackage(ctx, d)) };
+    return { ...group, packages: packages.map((d) => toPackage(ctx, d)) };
   };
 }
 
