@@ -4,6 +4,8 @@ import type { Env } from './env';
 import type { JobMessage } from './store/queue';
 import { downloadHandler, publicImageHandler } from './http/downloads/download';
 import { importHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
+import { ckanActionHandler, ckanVersionHandler } from './http/ckan/actions';
+import { dcatCatalogHandler, dcatDatasetHandler } from './http/dcat/catalog';
 import { json, problem } from './http/respond';
 import { pendingCookies, requestContext } from './http/actor';
 import { loginFormHandler, loginHandler, logoutHandler } from './http/account/login';
@@ -58,17 +60,22 @@ const router = Router<IRequest, Args>()
   .get('/admin/audit', auditHandler)
   .get('/user/organizations/:organizationId/members', membersHandler)
   .post('/user/organizations/:organizationId/members/remove', removeMemberRoleHandler)
+  // Interoperability: CKAN Action API (read side) and the DCAT-AP catalogue.
+  .all('/api/3/action/:name', ckanActionHandler)
+  .all('/api/action/:name', ckanActionHandler)
+  .get('/api/3', ckanVersionHandler)
+  .get('/api', ckanVersionHandler)
+  .get('/catalog.:format', dcatCatalogHandler)
+  .get('/dataset/:file', dcatDatasetHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
-// client notices at once; CKAN clients get CKAN's error envelope.
-function invalidTokenResponse(request: Request): Response {
-  const message = t('fr', 'api.invalidToken');
-  const path = new URL(request.url).pathname;
-  if (/^\/api\/(3\/)?action\//.test(path)) {
-    return json({ help: '', success: false, error: { __type: 'Authorization Error', message } }, { status: 403 });
-  }
-  return problem(401, message);
+// client notices at once — except on the CKAN Action API, where CKAN treats it as anonymous (ckan-compat §2.2) and
+// harvesters holding a stale key keep reading public data; writes there are then refused by can().
+const CKAN_ACTION_PATH = /^\/api\/(3\/)?action\//;
+
+function refusesInvalidToken(request: Request): boolean {
+  return !CKAN_ACTION_PATH.test(new URL(request.url).pathname);
 }
 
 export default {
@@ -76,7 +83,9 @@ export default {
     let response: Response;
     try {
       const context = await requestContext(request, env, ctx);
-      response = context.invalidToken ? invalidTokenResponse(request) : await router.fetch(request, env, ctx);
+      response = context.invalidToken && refusesInvalidToken(request)
+        ? problem(401, t('fr', 'api.invalidToken'))
+        : await router.fetch(request, env, ctx);
     } catch (error) {
       console.error(error);
       response = problem(500, t('fr', 'api.internalError'));
