@@ -18,7 +18,11 @@ import { syntheticSnapshot } from './synthetic-snapshot';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = resolve(ROOT, '.cache/bench');
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' } } });
+const { values } = parseArgs({ options: {
+  sizes: { type: 'string', default: '1000,10000' },
+  // Measures only the first faceted search of an already built site (10 k synthetic catalogue).
+  'search-only': { type: 'string' },
+} });
 const SIZES = values.sizes!.split(',').map(Number);
 
 function run(args: string[]): Promise<string> {
@@ -82,7 +86,22 @@ function serve(dir: string): Promise<Server> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
 }
 
-async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ pagefindBytes: number; totalBytes: number; results: string }> {
+/** Which part of the search a fetched URL belongs to, for the breakdown. */
+function searchPart(url: string): string {
+  const path = new URL(url).pathname;
+  if (path.startsWith('/pagefind/')) {
+    if (path.endsWith('.pf_meta')) return 'pagefind meta';
+    if (path.endsWith('.pf_filter')) return 'pagefind filters';
+    if (path.endsWith('.pf_index')) return 'pagefind index chunks';
+    if (path.endsWith('.pf_fragment')) return 'pagefind fragments';
+    if (path.includes('wasm')) return 'pagefind wasm';
+    return 'pagefind js';
+  }
+  if (path.endsWith('.json')) return path;
+  return 'page, css, js';
+}
+
+async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ pagefindBytes: number; totalBytes: number; results: string; parts: Record<string, number> }> {
   const server = await serve(siteDir);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
@@ -94,10 +113,13 @@ async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ p
     // Counted through Playwright, which also sees the requests of Pagefind's web worker.
     let pagefindBytes = 0;
     let totalBytes = 0;
+    const parts: Record<string, number> = {};
     const pending: Promise<void>[] = [];
     page.on('requestfinished', (request) => pending.push(request.sizes().then((sizes) => {
       const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
       totalBytes += bytes;
+      const part = searchPart(request.url());
+      parts[part] = (parts[part] ?? 0) + bytes;
       if (request.url().includes('/pagefind/')) pagefindBytes += bytes;
     })));
     await page.goto(`${base}/dataset?q=eau&theme=${encodeURIComponent(themeSlug)}`);
@@ -105,7 +127,7 @@ async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ p
     await status.filter({ hasText: /\d/ }).waitFor({ timeout: 60_000 });
     await page.waitForLoadState('networkidle');
     await Promise.all(pending);
-    return { pagefindBytes, totalBytes, results: (await status.textContent())?.trim() ?? '' };
+    return { pagefindBytes, totalBytes, parts, results: (await status.textContent())?.trim() ?? '' };
   } finally {
     await browser.close();
     server.close();
@@ -113,6 +135,19 @@ async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ p
 }
 
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+
+async function reportSearch(siteDir: string, size: number): Promise<void> {
+  const theme = syntheticSnapshot({ datasets: size }).themes[3]!;
+  const search = await firstSearchBytes(siteDir, theme.slug);
+  console.log(`\nfirst faceted search at ${size} (q=eau, thématique « ${theme.title} ») → ${search.results}: Pagefind ${kB(search.pagefindBytes)}, `
+    + `page total ${kB(search.totalBytes)} (target < 300 kB)`);
+  for (const [part, bytes] of Object.entries(search.parts).sort((a, b) => b[1] - a[1])) console.log(`  ${part}: ${kB(bytes)}`);
+}
+
+if (values['search-only']) {
+  await reportSearch(resolve(values['search-only']), 10_000);
+  process.exit(0);
+}
 const rows: string[][] = [];
 
 mkdirSync(WORK, { recursive: true });
@@ -141,10 +176,7 @@ console.log('targets: ≥ 500 dataset pages/s; calibration reference (docs/perf-
 const largest = Math.max(...SIZES);
 const largestDir = join(WORK, `site-${largest}`);
 const snapshot = syntheticSnapshot({ datasets: largest });
-const theme = snapshot.themes[3]!;
-const search = await firstSearchBytes(largestDir, theme.slug);
-console.log(`\nfirst faceted search at ${largest} (q=eau, thématique « ${theme.title} ») → ${search.results}: Pagefind ${kB(search.pagefindBytes)}, `
-  + `page total ${kB(search.totalBytes)} (target < 300 kB)`);
+await reportSearch(largestDir, largest);
 
 // Publish → visible: one dataset changes in the largest catalogue; the site is rebuilt and swapped in.
 const changed = snapshot.datasets[Math.floor(largest / 2)]!;
