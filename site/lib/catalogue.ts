@@ -8,6 +8,7 @@ import {
   type CatalogueSnapshot, type SnapshotDataset, type SnapshotLicence, type SnapshotOrganization,
   type SnapshotShowcase, type SnapshotTheme,
 } from '../../worker/src/domain/snapshot';
+import { newestFirst } from './dataset';
 
 export interface Catalogue {
   snapshot: CatalogueSnapshot;
@@ -46,7 +47,7 @@ export function catalogue(): Catalogue {
   if (snapshot.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
     throw new Error(`Snapshot ${path} has schema version ${snapshot.schemaVersion}, the site expects ${SNAPSHOT_SCHEMA_VERSION}`);
   }
-  const datasetsByDate = [...snapshot.datasets].sort((a, b) => b.dateModified.localeCompare(a.dateModified) || b.metadataModified.localeCompare(a.metadataModified));
+  const datasetsByDate = [...snapshot.datasets].sort(newestFirst);
   const datasetsByOrganization = new Map<string, SnapshotDataset[]>();
   const datasetsByTheme = new Map<string, SnapshotDataset[]>();
   for (const d of datasetsByDate) {
