@@ -7,6 +7,9 @@
 // Pagefind over the HTML):
 // - Pagefind is fed records built from the snapshot (site/lib/search-record.ts) instead of parsing the HTML
 //   afterwards, so its whole run overlaps Astro's.
+// - Dataset pages (all but a few hundred pages) are plain string templates (site/lib/dataset-page.ts) written by
+//   this process while the other two run: through Astro each page cost ~3× more (its render pipeline and the
+//   garbage it leaves), see docs/decisions.md.
 // - Astro runs in a child process: its Node flags (a larger young generation cuts GC time by a quarter) and its
 //   synchronous file writes stay out of the caller, which may be the long-running start script.
 // - Pages are written into a fresh directory, then moved into place entry by entry: on this kind of disk,
@@ -29,8 +32,10 @@ export interface BuildSiteFigures {
   pages: number;
   /** Datasets in the search index. */
   indexedPages: number;
-  /** Astro's run, from start to its last page. */
+  /** Astro's run (every page but the dataset pages), from start to its last page. */
   astroSeconds: number;
+  /** Dataset pages written by this process, concurrent with Astro and Pagefind. */
+  datasetPagesSeconds: number;
   /** Pagefind's run (records + index files), concurrent with Astro's. */
   pagefindSeconds: number;
   /** Wall clock of the whole build, until the new site is in place. */
@@ -155,6 +160,34 @@ async function runPagefind(snapshot: CatalogueSnapshot, bundleDir: string): Prom
   }
 }
 
+/** Renders every dataset page into `dir/dataset/`, yielding between batches so the Pagefind service's messages
+ * keep flowing. */
+async function writeDatasetPages(snapshot: CatalogueSnapshot, dir: string): Promise<number> {
+  const started = performance.now();
+  const [{ indexCatalogue }, { datasetDocument }, { siteUrl }] = await Promise.all([
+    import('../site/lib/catalogue'), import('../site/lib/dataset-page'), import('../site/lib/site')]);
+  const cat = indexCatalogue(snapshot);
+  const site = siteUrl();
+  mkdirSync(join(dir, 'dataset'), { recursive: true });
+  const BATCH = 250;
+  for (let i = 0; i < snapshot.datasets.length; i += BATCH) {
+    for (const d of snapshot.datasets.slice(i, i + BATCH)) {
+      writeFileSync(join(dir, 'dataset', `${d.slug}.html`), datasetDocument(d, cat, site));
+    }
+    await new Promise((next) => setImmediate(next));
+  }
+  return since(started);
+}
+
+/** Moves the dataset pages into the site Astro built (which has a `dataset/` folder only if it had pages there). */
+function mergeDatasetPages(pagesDir: string, siteDir: string): void {
+  const from = join(pagesDir, 'dataset');
+  const to = join(siteDir, 'dataset');
+  if (!existsSync(to)) renameSync(from, to);
+  else for (const name of readdirSync(from)) renameSync(join(from, name), join(to, name));
+  rmSync(pagesDir, { recursive: true, force: true });
+}
+
 /** Replaces the site entry by entry, keeping the `out` folder itself: `wrangler dev` watches that folder and
  * loses track of it when it is renamed away, so a whole-folder swap is not always seen. */
 function swapEntries(next: string, out: string, previous: string): void {
@@ -183,13 +216,17 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
   // Pagefind writes beside the site, not into it: Astro's final clean-up removes the empty directories of its
   // outDir, and once removed a directory Pagefind had just created, leaving the Pagefind service hung.
   const bundle = `${next}-pagefind`;
+  // Same reason: Astro empties its outDir first.
+  const datasetPagesDir = `${next}-datasets`;
   try {
-    // Let both finish before removing their output on failure.
-    const [astro, indexing] = await Promise.allSettled([runAstro(snapshotFile, next), runPagefind(snapshot, bundle)]);
-    if (astro.status === 'rejected') throw astro.reason;
-    if (indexing.status === 'rejected') throw indexing.reason;
-    const astroSeconds = astro.value;
-    const search = indexing.value;
+    // Let all three finish before removing their output on failure.
+    const [astro, indexing, datasetPages] = await Promise.allSettled([
+      runAstro(snapshotFile, next), runPagefind(snapshot, bundle), writeDatasetPages(snapshot, datasetPagesDir)]);
+    for (const run of [astro, indexing, datasetPages]) if (run.status === 'rejected') throw run.reason;
+    const astroSeconds = (astro as PromiseFulfilledResult<number>).value;
+    const search = (indexing as PromiseFulfilledResult<SearchFiles>).value;
+    const datasetPagesSeconds = (datasetPages as PromiseFulfilledResult<number>).value;
+    mergeDatasetPages(datasetPagesDir, next);
     renameSync(bundle, join(next, 'pagefind'));
     for (const [path, content] of Object.entries(search.files)) writeFileSync(join(next, path), content);
     removeAstroLeftovers(next);
@@ -205,14 +242,14 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
       pages,
       indexedPages: search.records,
       astroSeconds,
+      datasetPagesSeconds,
       pagefindSeconds: search.seconds,
       totalSeconds,
       pagesPerSecond: Math.round(pages / totalSeconds),
       cleanupSeconds: since(cleanupStarted),
     };
   } catch (err) {
-    rmSync(next, { recursive: true, force: true });
-    rmSync(bundle, { recursive: true, force: true });
+    for (const dir of [next, bundle, datasetPagesDir]) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 }
