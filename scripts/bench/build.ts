@@ -160,6 +160,7 @@ async function reportSearch(siteDir: string, size: number): Promise<void> {
   console.log(`\nfirst faceted search at ${size} (q=eau, thématique « ${theme.title} ») → ${search.results}: Pagefind ${kB(search.pagefindBytes)}, `
     + `page total ${kB(search.totalBytes)} (target < 300 kB)`);
   for (const [part, bytes] of Object.entries(search.parts).sort((a, b) => b[1] - a[1])) console.log(`  ${part}: ${kB(bytes)}`);
+  console.log('  reference (docs/perf-calibration): a default Pagefind bundle\'s filters() alone pulls ~230 kB at 10 k');
 }
 
 if (values['search-only']) {
