@@ -7,15 +7,19 @@
 // Pagefind over the HTML):
 // - Pagefind is fed records built from the snapshot (site/lib/search-record.ts) instead of parsing the HTML
 //   afterwards, so its whole run overlaps Astro's.
+// - Dataset pages (all but a few hundred pages) are plain string templates (site/lib/dataset-page.ts) written by
+//   this process while the other two run: through Astro each page cost ~3× more (its render pipeline and the
+//   garbage it leaves), see docs/decisions.md.
 // - Astro runs in a child process: its Node flags (a larger young generation cuts GC time by a quarter) and its
 //   synchronous file writes stay out of the caller, which may be the long-running start script.
 // - Pages are written into a fresh directory, then moved into place entry by entry: on this kind of disk,
 //   deleting then rewriting 10 k files in place costs several seconds, and visitors never see a half-built site.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { constants as zlib, gunzipSync } from 'node:zlib';
 import type { CatalogueSnapshot } from '../worker/src/domain/snapshot';
 
 export interface BuildSiteOptions {
@@ -28,8 +32,10 @@ export interface BuildSiteFigures {
   pages: number;
   /** Datasets in the search index. */
   indexedPages: number;
-  /** Astro's run, from start to its last page. */
+  /** Astro's run (every page but the dataset pages), from start to its last page. */
   astroSeconds: number;
+  /** Dataset pages written by this process, concurrent with Astro and Pagefind. */
+  datasetPagesSeconds: number;
   /** Pagefind's run (records + index files), concurrent with Astro's. */
   pagefindSeconds: number;
   /** Wall clock of the whole build, until the new site is in place. */
@@ -90,22 +96,96 @@ function runAstro(snapshot: string, outDir: string): Promise<number> {
   });
 }
 
-async function runPagefind(snapshot: CatalogueSnapshot, bundleDir: string): Promise<{ seconds: number; records: number }> {
+/** Pagefind names each page by the hash of its fragment file (`fragment/{id}.pf_fragment`), which is the result
+ * id its search returns; the fragment is gzipped `pagefind_dcd` + JSON starting with the page's URL, so the start of
+ * each file is enough to map URLs to ids (see docs/decisions.md). */
+function pageIdsByUrl(bundleDir: string): Map<string, string> {
+  const dir = join(bundleDir, 'fragment');
+  const ids = new Map<string, string>();
+  const head = Buffer.alloc(512);
+  for (const name of readdirSync(dir)) {
+    const fd = openSync(join(dir, name), 'r');
+    const length = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    const text = gunzipSync(head.subarray(0, length), { finishFlush: zlib.Z_SYNC_FLUSH }).toString('utf8');
+    const url = /^pagefind_dcd\{"url":"([^"]+)"/.exec(text)?.[1];
+    if (!url) throw new Error(`Pagefind fragment ${name}: no URL at its start`);
+    ids.set(url, name.replace(/\.pf_fragment$/, ''));
+  }
+  return ids;
+}
+
+/** Fails the build if Pagefind's pages are not in the records' order: the page list opens Pagefind's metadata
+ * file (gzipped `pagefind_dcd` + CBOR), where page ids are the first strings shaped like `{lang}_{hex}`. */
+function checkPageOrder(bundleDir: string, pageIds: string[]): void {
+  const metaFile = readdirSync(bundleDir).find((name) => name.endsWith('.pf_meta'));
+  if (!metaFile) throw new Error('Pagefind wrote no metadata file');
+  const meta = gunzipSync(readFileSync(join(bundleDir, metaFile))).toString('latin1');
+  const listed = meta.match(new RegExp(`${LANG}_[0-9a-f]{7,}`, 'g'))?.slice(0, pageIds.length) ?? [];
+  if (listed.join() !== pageIds.join()) throw new Error('Pagefind did not keep the order of the records; the facet table needs it');
+}
+
+interface SearchFiles {
+  seconds: number;
+  records: number;
+  /** Site path → content, written into the site once Astro is done. */
+  files: Record<string, string>;
+}
+
+async function runPagefind(snapshot: CatalogueSnapshot, bundleDir: string): Promise<SearchFiles> {
   const started = performance.now();
-  const [pagefind, { searchRecords }] = await Promise.all([import('pagefind'), import('../site/lib/search-record')]);
+  const [pagefind, { searchIndexInput }, { encodeFacetTable, encodeTitleOrder }, { FACET_TABLE_PATH, MIN_KEYWORD_USES, TITLE_ORDER_PATH }] = await Promise.all([import('pagefind'),
+    import('../site/lib/search-record'), import('../site/lib/facet-table'), import('../site/lib/search')]);
   try {
     const { index, errors } = await pagefind.createIndex({ forceLanguage: LANG });
     if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
-    const records = searchRecords(snapshot, LANG);
+    const { records, rows, codes } = searchIndexInput(snapshot, LANG);
+    // Pagefind 1.6 numbers pages in the order the records arrive; the facet table relies on it (checked below).
     const added = await Promise.all(records.map((record) => index.addCustomRecord(record)));
     const failed = added.flatMap((r) => r.errors);
     if (failed.length > 0) throw new Error(`Pagefind: ${failed.slice(0, 3).join('; ')}`);
     const written = await index.writeFiles({ outputPath: bundleDir });
     if (written.errors.length > 0) throw new Error(`Pagefind: ${written.errors.join('; ')}`);
-    return { seconds: since(started), records: records.length };
+    const ids = pageIdsByUrl(bundleDir);
+    const pageIds = records.map((r) => ids.get(r.url) ?? '');
+    checkPageOrder(bundleDir, pageIds);
+    const table = encodeFacetTable(rows, pageIds, codes, (facet, _value, uses) => facet !== 'keyword' || uses >= MIN_KEYWORD_USES);
+    return {
+      seconds: since(started),
+      records: records.length,
+      files: { [FACET_TABLE_PATH]: JSON.stringify(table), [TITLE_ORDER_PATH]: JSON.stringify(encodeTitleOrder(rows, table.check)) },
+    };
   } finally {
     await pagefind.close();
   }
+}
+
+/** Renders every dataset page into `dir/dataset/`, yielding between batches so the Pagefind service's messages
+ * keep flowing. */
+async function writeDatasetPages(snapshot: CatalogueSnapshot, dir: string): Promise<number> {
+  const started = performance.now();
+  const [{ indexCatalogue }, { datasetDocument }, { siteUrl }] = await Promise.all([
+    import('../site/lib/catalogue'), import('../site/lib/dataset-page'), import('../site/lib/site')]);
+  const cat = indexCatalogue(snapshot);
+  const site = siteUrl();
+  mkdirSync(join(dir, 'dataset'), { recursive: true });
+  const BATCH = 250;
+  for (let i = 0; i < snapshot.datasets.length; i += BATCH) {
+    for (const d of snapshot.datasets.slice(i, i + BATCH)) {
+      writeFileSync(join(dir, 'dataset', `${d.slug}.html`), datasetDocument(d, cat, site));
+    }
+    await new Promise((next) => setImmediate(next));
+  }
+  return since(started);
+}
+
+/** Moves the dataset pages into the site Astro built (which has a `dataset/` folder only if it had pages there). */
+function mergeDatasetPages(pagesDir: string, siteDir: string): void {
+  const from = join(pagesDir, 'dataset');
+  const to = join(siteDir, 'dataset');
+  if (!existsSync(to)) renameSync(from, to);
+  else for (const name of readdirSync(from)) renameSync(join(from, name), join(to, name));
+  rmSync(pagesDir, { recursive: true, force: true });
 }
 
 /** Replaces the site entry by entry, keeping the `out` folder itself: `wrangler dev` watches that folder and
@@ -136,14 +216,19 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
   // Pagefind writes beside the site, not into it: Astro's final clean-up removes the empty directories of its
   // outDir, and once removed a directory Pagefind had just created, leaving the Pagefind service hung.
   const bundle = `${next}-pagefind`;
+  // Same reason: Astro empties its outDir first.
+  const datasetPagesDir = `${next}-datasets`;
   try {
-    // Let both finish before removing their output on failure.
-    const [astro, indexing] = await Promise.allSettled([runAstro(snapshotFile, next), runPagefind(snapshot, bundle)]);
-    if (astro.status === 'rejected') throw astro.reason;
-    if (indexing.status === 'rejected') throw indexing.reason;
-    const astroSeconds = astro.value;
-    const search = indexing.value;
+    // Let all three finish before removing their output on failure.
+    const [astro, indexing, datasetPages] = await Promise.allSettled([
+      runAstro(snapshotFile, next), runPagefind(snapshot, bundle), writeDatasetPages(snapshot, datasetPagesDir)]);
+    for (const run of [astro, indexing, datasetPages]) if (run.status === 'rejected') throw run.reason;
+    const astroSeconds = (astro as PromiseFulfilledResult<number>).value;
+    const search = (indexing as PromiseFulfilledResult<SearchFiles>).value;
+    const datasetPagesSeconds = (datasetPages as PromiseFulfilledResult<number>).value;
+    mergeDatasetPages(datasetPagesDir, next);
     renameSync(bundle, join(next, 'pagefind'));
+    for (const [path, content] of Object.entries(search.files)) writeFileSync(join(next, path), content);
     removeAstroLeftovers(next);
     const pages = countHtml(next);
 
@@ -157,14 +242,14 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
       pages,
       indexedPages: search.records,
       astroSeconds,
+      datasetPagesSeconds,
       pagefindSeconds: search.seconds,
       totalSeconds,
       pagesPerSecond: Math.round(pages / totalSeconds),
       cleanupSeconds: since(cleanupStarted),
     };
   } catch (err) {
-    rmSync(next, { recursive: true, force: true });
-    rmSync(bundle, { recursive: true, force: true });
+    for (const dir of [next, bundle, datasetPagesDir]) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 }

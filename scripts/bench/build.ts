@@ -1,11 +1,11 @@
 // `npm run bench:build`: the static catalogue at 1 k and 10 k synthetic datasets.
-// Prints, per size: full build time (Astro and Pagefind run concurrently) and pages/s, the Pagefind index size, and
-// side by side the reference pipeline's indexing step (Pagefind's CLI over the built HTML, as measured in
-// docs/perf-calibration: Astro, then `pagefind --site`); then, at the largest
-// size, the bytes Chromium fetches for a first faceted search and publish → visible for one changed dataset
+// Prints, per size: our full build (Astro, the dataset pages and Pagefind concurrently) and dataset pages/s, the
+// Pagefind index size, and side by side in the same run the reference pipeline of docs/perf-calibration (Astro
+// renders every page, dataset pages included, then `pagefind --site` indexes the HTML) with the ratios; then, at the
+// largest size, the bytes Chromium fetches for a first faceted search and publish → visible for one changed dataset
 // (one dataset edited → rebuild → swapped in → the new title is served).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve } from 'node:path';
@@ -18,12 +18,16 @@ import { syntheticSnapshot } from './synthetic-snapshot';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = resolve(ROOT, '.cache/bench');
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' } } });
+const { values } = parseArgs({ options: {
+  sizes: { type: 'string', default: '1000,10000' },
+  // Measures only the first faceted search of an already built site (10 k synthetic catalogue).
+  'search-only': { type: 'string' },
+} });
 const SIZES = values.sizes!.split(',').map(Number);
 
-function run(args: string[]): Promise<string> {
+function run(args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env } });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
@@ -42,6 +46,24 @@ function dirBytes(dir: string): number {
     if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
   }
   return total;
+}
+
+/** The reference's Astro build: a scratch copy of site/ (beside it, so its relative imports still resolve) that
+ * renders the dataset pages as Astro pages. */
+const REFERENCE_SRC = resolve(ROOT, '.bench-reference-site');
+
+async function referenceAstro(snapshotPath: string, outDir: string): Promise<number> {
+  rmSync(REFERENCE_SRC, { recursive: true, force: true });
+  cpSync(resolve(ROOT, 'site'), REFERENCE_SRC, { recursive: true });
+  copyFileSync(resolve(ROOT, 'scripts/bench/reference/dataset-page.astro'), join(REFERENCE_SRC, 'pages/dataset/[slug].astro'));
+  const started = performance.now();
+  try {
+    await run([resolve(ROOT, 'node_modules/astro/astro.js'), 'build', '--root', ROOT, '--config', 'scripts/bench/reference/astro.config.mjs', '--silent'],
+      { REFERENCE_SRC_DIR: REFERENCE_SRC, SITE_OUT_DIR: outDir, CATALOGUE_SNAPSHOT: snapshotPath });
+    return (performance.now() - started) / 1000;
+  } finally {
+    rmSync(REFERENCE_SRC, { recursive: true, force: true });
+  }
 }
 
 async function referenceIndex(siteDir: string): Promise<number> {
@@ -82,7 +104,22 @@ function serve(dir: string): Promise<Server> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
 }
 
-async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ pagefindBytes: number; totalBytes: number; results: string }> {
+/** Which part of the search a fetched URL belongs to, for the breakdown. */
+function searchPart(url: string): string {
+  const path = new URL(url).pathname;
+  if (path.startsWith('/pagefind/')) {
+    if (path.endsWith('.pf_meta')) return 'pagefind meta';
+    if (path.endsWith('.pf_filter')) return 'pagefind filters';
+    if (path.endsWith('.pf_index')) return 'pagefind index chunks';
+    if (path.endsWith('.pf_fragment')) return 'pagefind fragments';
+    if (path.includes('wasm')) return 'pagefind wasm';
+    return 'pagefind js';
+  }
+  if (path.endsWith('.json')) return path;
+  return 'page, css, js';
+}
+
+async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ pagefindBytes: number; totalBytes: number; results: string; parts: Record<string, number> }> {
   const server = await serve(siteDir);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
@@ -94,10 +131,13 @@ async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ p
     // Counted through Playwright, which also sees the requests of Pagefind's web worker.
     let pagefindBytes = 0;
     let totalBytes = 0;
+    const parts: Record<string, number> = {};
     const pending: Promise<void>[] = [];
     page.on('requestfinished', (request) => pending.push(request.sizes().then((sizes) => {
       const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
       totalBytes += bytes;
+      const part = searchPart(request.url());
+      parts[part] = (parts[part] ?? 0) + bytes;
       if (request.url().includes('/pagefind/')) pagefindBytes += bytes;
     })));
     await page.goto(`${base}/dataset?q=eau&theme=${encodeURIComponent(themeSlug)}`);
@@ -105,7 +145,7 @@ async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ p
     await status.filter({ hasText: /\d/ }).waitFor({ timeout: 60_000 });
     await page.waitForLoadState('networkidle');
     await Promise.all(pending);
-    return { pagefindBytes, totalBytes, results: (await status.textContent())?.trim() ?? '' };
+    return { pagefindBytes, totalBytes, parts, results: (await status.textContent())?.trim() ?? '' };
   } finally {
     await browser.close();
     server.close();
@@ -113,6 +153,20 @@ async function firstSearchBytes(siteDir: string, themeSlug: string): Promise<{ p
 }
 
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+
+async function reportSearch(siteDir: string, size: number): Promise<void> {
+  const theme = syntheticSnapshot({ datasets: size }).themes[3]!;
+  const search = await firstSearchBytes(siteDir, theme.slug);
+  console.log(`\nfirst faceted search at ${size} (q=eau, thématique « ${theme.title} ») → ${search.results}: Pagefind ${kB(search.pagefindBytes)}, `
+    + `page total ${kB(search.totalBytes)} (target < 300 kB)`);
+  for (const [part, bytes] of Object.entries(search.parts).sort((a, b) => b[1] - a[1])) console.log(`  ${part}: ${kB(bytes)}`);
+  console.log('  reference (docs/perf-calibration): a default Pagefind bundle\'s filters() alone pulls ~230 kB at 10 k');
+}
+
+if (values['search-only']) {
+  await reportSearch(resolve(values['search-only']), 10_000);
+  process.exit(0);
+}
 const rows: string[][] = [];
 
 mkdirSync(WORK, { recursive: true });
@@ -124,27 +178,34 @@ for (const size of SIZES) {
   rmSync(outDir, { recursive: true, force: true });
 
   const figures = await build(snapshotPath, outDir);
-  const referenceSeconds = await referenceIndex(outDir);
   const indexBytes = dirBytes(join(outDir, 'pagefind'));
-  const datasetPagesPerSecond = size / figures.totalSeconds;
-  const naiveSeconds = figures.astroSeconds + referenceSeconds;
-  rows.push([`${size}`, `${figures.totalSeconds.toFixed(1)} s`, `${figures.astroSeconds.toFixed(1)} s`, `${figures.pagefindSeconds.toFixed(1)} s`,
-    `${referenceSeconds.toFixed(1)} s`, `${naiveSeconds.toFixed(1)} s`, `${(figures.totalSeconds / naiveSeconds).toFixed(2)}`, `${figures.pages}`,
-    `${datasetPagesPerSecond.toFixed(0)}`, `${figures.pagesPerSecond}`, kB(indexBytes)]);
-  console.log(`[bench:build] ${size} datasets: ${JSON.stringify({ ...figures, referencePagefindCliSeconds: referenceSeconds, indexBytes })}`);
+  const referenceDir = join(WORK, `reference-${size}`);
+  rmSync(referenceDir, { recursive: true, force: true });
+  const referenceAstroSeconds = await referenceAstro(snapshotPath, referenceDir);
+  const referencePagefindSeconds = await referenceIndex(referenceDir);
+  rmSync(referenceDir, { recursive: true, force: true });
+  const naiveSeconds = referenceAstroSeconds + referencePagefindSeconds;
+  const ours = size / figures.totalSeconds;
+  const reference = size / naiveSeconds;
+  const referenceAstroOnly = size / referenceAstroSeconds;
+  rows.push([`${size}`, `${figures.totalSeconds.toFixed(1)} s`, `${figures.astroSeconds.toFixed(1)} s`, `${figures.datasetPagesSeconds.toFixed(1)} s`,
+    `${figures.pagefindSeconds.toFixed(1)} s`, `${ours.toFixed(0)}`, `${referenceAstroSeconds.toFixed(1)} s`, `${referencePagefindSeconds.toFixed(1)} s`,
+    `${naiveSeconds.toFixed(1)} s`, `${reference.toFixed(0)}`, `${(ours / reference).toFixed(2)}`, `${referenceAstroOnly.toFixed(0)}`,
+    `${(ours / referenceAstroOnly).toFixed(2)}`, kB(indexBytes)]);
+  console.log(`[bench:build] ${size} datasets: ${JSON.stringify({ ...figures, referenceAstroSeconds, referencePagefindSeconds, indexBytes })}`);
 }
 
-console.log('\ndatasets | full build | astro | pagefind records (concurrent) | pagefind CLI over HTML (reference) | naive pipeline = astro + CLI | ours/naive | pages | dataset pages/s | all pages/s | index');
+console.log('\ndatasets | ours: full build | astro (other pages) | dataset pages (concurrent) | pagefind (concurrent) | ours: dataset pages/s'
+  + ' | reference: astro (all pages) | reference: pagefind CLI over HTML | reference: astro + CLI | reference: dataset pages/s | ours / reference'
+  + ' | reference astro alone: dataset pages/s | ours / reference astro alone | our index');
 for (const row of rows) console.log(row.join(' | '));
-console.log('targets: ≥ 500 dataset pages/s; calibration reference (docs/perf-calibration): astro ~470 pages/s at 10 k, naive astro + pagefind ≈ 46 s at 10 k');
+console.log('target ≥ 500 dataset pages/s at 10 k. docs/perf-calibration (other run, same machine kind): astro 21.5 s (~470 pages/s), '
+  + 'pagefind --site 24.3 s, naive ≈ 46 s at 10 k; 11.2 s and 3.4 s at 1 k');
 
 const largest = Math.max(...SIZES);
 const largestDir = join(WORK, `site-${largest}`);
 const snapshot = syntheticSnapshot({ datasets: largest });
-const theme = snapshot.themes[3]!;
-const search = await firstSearchBytes(largestDir, theme.slug);
-console.log(`\nfirst faceted search at ${largest} (q=eau, thématique « ${theme.title} ») → ${search.results}: Pagefind ${kB(search.pagefindBytes)}, `
-  + `page total ${kB(search.totalBytes)} (target < 300 kB)`);
+await reportSearch(largestDir, largest);
 
 // Publish → visible: one dataset changes in the largest catalogue; the site is rebuilt and swapped in.
 const changed = snapshot.datasets[Math.floor(largest / 2)]!;

@@ -8,6 +8,7 @@ import {
   type CatalogueSnapshot, type SnapshotDataset, type SnapshotLicence, type SnapshotOrganization,
   type SnapshotShowcase, type SnapshotTheme,
 } from '../../worker/src/domain/snapshot';
+import { newestFirst } from './dataset';
 
 export interface Catalogue {
   snapshot: CatalogueSnapshot;
@@ -34,6 +35,30 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** The snapshot with the lookups the pages need. */
+export function indexCatalogue(snapshot: CatalogueSnapshot): Catalogue {
+  const datasetsByDate = [...snapshot.datasets].sort(newestFirst);
+  const datasetsByOrganization = new Map<string, SnapshotDataset[]>();
+  const datasetsByTheme = new Map<string, SnapshotDataset[]>();
+  for (const d of datasetsByDate) {
+    push(datasetsByOrganization, d.organization, d);
+    for (const theme of d.themes) push(datasetsByTheme, theme, d);
+  }
+  const showcasesByDataset = new Map<string, SnapshotShowcase[]>();
+  for (const s of snapshot.showcases) for (const slug of s.datasets) push(showcasesByDataset, slug, s);
+  return {
+    snapshot,
+    organizations: new Map(snapshot.organizations.map((o) => [o.slug, o])),
+    themes: new Map(snapshot.themes.map((th) => [th.slug, th])),
+    licences: new Map(snapshot.licences.map((l) => [l.id, l])),
+    datasets: new Map(snapshot.datasets.map((d) => [d.slug, d])),
+    datasetsByDate,
+    datasetsByOrganization,
+    datasetsByTheme,
+    showcasesByDataset,
+  };
+}
+
 export function catalogue(): Catalogue {
   if (cached) return cached;
   const path = snapshotPath();
@@ -46,25 +71,6 @@ export function catalogue(): Catalogue {
   if (snapshot.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
     throw new Error(`Snapshot ${path} has schema version ${snapshot.schemaVersion}, the site expects ${SNAPSHOT_SCHEMA_VERSION}`);
   }
-  const datasetsByDate = [...snapshot.datasets].sort((a, b) => b.dateModified.localeCompare(a.dateModified) || b.metadataModified.localeCompare(a.metadataModified));
-  const datasetsByOrganization = new Map<string, SnapshotDataset[]>();
-  const datasetsByTheme = new Map<string, SnapshotDataset[]>();
-  for (const d of datasetsByDate) {
-    push(datasetsByOrganization, d.organization, d);
-    for (const theme of d.themes) push(datasetsByTheme, theme, d);
-  }
-  const showcasesByDataset = new Map<string, SnapshotShowcase[]>();
-  for (const s of snapshot.showcases) for (const slug of s.datasets) push(showcasesByDataset, slug, s);
-  cached = {
-    snapshot,
-    organizations: new Map(snapshot.organizations.map((o) => [o.slug, o])),
-    themes: new Map(snapshot.themes.map((th) => [th.slug, th])),
-    licences: new Map(snapshot.licences.map((l) => [l.id, l])),
-    datasets: new Map(snapshot.datasets.map((d) => [d.slug, d])),
-    datasetsByDate,
-    datasetsByOrganization,
-    datasetsByTheme,
-    showcasesByDataset,
-  };
+  cached = indexCatalogue(snapshot);
   return cached;
 }

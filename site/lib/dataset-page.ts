@@ -1,6 +1,7 @@
-// The dataset page's content: every public metadata field, its resources grouped as OPenIG does, its réutilisations,
-// and the schema.org Dataset description. Rendered with lib/html.ts rather than as an Astro template because it
-// runs once per dataset (see lib/html.ts for the measured cost); pages/dataset/[slug].astro only wraps it.
+// The dataset page: every public metadata field, its resources grouped as OPenIG does, its réutilisations, and the
+// schema.org Dataset description, in the page frame shared with the Worker's pages (worker/src/render/layout.ts).
+// It runs once per dataset, so it is a string template (worker/src/render/html.ts) written by
+// scripts/build-site.ts beside Astro's run rather than an Astro page: see docs/decisions.md for the measured costs.
 import type { SnapshotDataset, SnapshotResource } from '../../worker/src/domain/snapshot';
 import { RESOURCE_TYPES } from '../../worker/src/domain/vocabulary';
 import {
@@ -11,6 +12,7 @@ import type { Catalogue } from './catalogue';
 import { SUMMARY_LENGTH, datasetFormats, keywordSearchHref } from './dataset';
 import { formatBytes, formatDate, formatLabel, isExternal, plainText, safeHref, truncate } from './format';
 import { html, raw, type Part } from '../../worker/src/render/html';
+import { renderPage } from '../../worker/src/render/layout';
 import { renderMarkdown } from './markdown';
 import { LANG, jsonForScript, portalName } from './site';
 
@@ -123,4 +125,20 @@ ${entry(t(LANG, 'dataset.identifier'), html`<code>${d.id}</code>`)}
 </dl></aside></div></article>`;
 
   return { path, description: truncate(text, SUMMARY_LENGTH), jsonLd: jsonForScript(jsonLd), body: body.value };
+}
+
+/** The whole HTML document of a dataset page; `site` is the public origin (absolute links, canonical URL). */
+export function datasetDocument(d: SnapshotDataset, cat: Catalogue, site: URL): string {
+  const page = datasetPage(d, cat, site);
+  return renderPage({
+    lang: LANG,
+    portalName: portalName(),
+    path: page.path,
+    section: 'datasets',
+    title: d.title,
+    description: page.description,
+    head: html`<link rel="canonical" href="${new URL(page.path, site).href}">
+<script type="application/ld+json">${raw(page.jsonLd)}</script>`,
+    body: raw(page.body),
+  }).value;
 }

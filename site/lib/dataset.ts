@@ -13,3 +13,7 @@ export const SUMMARY_LENGTH = 220;
 export const datasetSummary = (d: SnapshotDataset): string => truncate(plainText(d.description), SUMMARY_LENGTH);
 
 export const keywordSearchHref = (tag: string): string => `/dataset?keyword=${encodeURIComponent(tag)}`;
+
+/** Newest first (date of last modification, then of metadata): the order of every list and of the search index. */
+export const newestFirst = (a: SnapshotDataset, b: SnapshotDataset): number =>
+  b.dateModified.localeCompare(a.dateModified) || b.metadataModified.localeCompare(a.metadataModified);

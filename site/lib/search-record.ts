@@ -1,11 +1,15 @@
 // What Pagefind indexes for each dataset, built from the snapshot rather than parsed from the rendered HTML:
 // the index can then be built while Astro renders (scripts/build-site.ts), which is what keeps a 10 k-dataset
-// build near 20 s on two cores. Filters carry readable labels (the facet values users see), sorts carry keys.
+// build near 20 s on two cores. Facet values (readable labels, as users see them) and the title order go to the
+// facet table (lib/facet-table.ts), not to Pagefind: the records are given newest first, which is Pagefind's page
+// order and so the date order. Pagefind keeps one filter, the keywords too rare for the table's keyword facet.
 import type { CatalogueSnapshot, SnapshotDataset } from '../../worker/src/domain/snapshot';
+import { UPDATE_FREQUENCIES } from '../../worker/src/domain/vocabulary';
 import { frequencyLabel, type Lang } from '../../worker/src/i18n';
-import { datasetFormats } from './dataset';
-import { formatDate, plainText, sortKey } from './format';
-import { FORMAT_SEPARATOR, type Facet, type SearchMeta } from './search';
+import { datasetFormats, newestFirst } from './dataset';
+import type { FacetRow } from './facet-table';
+import { formatDate, formatLabel, plainText, sortKey } from './format';
+import { FORMAT_SEPARATOR, MIN_KEYWORD_USES, type Facet, type SearchMeta } from './search';
 
 /** Pagefind's CustomRecord (pagefind's Node API). */
 export interface SearchRecord {
@@ -13,8 +17,16 @@ export interface SearchRecord {
   content: string;
   language: string;
   meta: Record<string, string>;
-  filters: Record<Facet, string[]>;
-  sort: Record<'date' | 'title', string>;
+  filters: { keyword?: string[] };
+}
+
+export interface SearchIndexInput {
+  /** In Pagefind's page order: newest first. */
+  records: SearchRecord[];
+  /** Same order as the records. */
+  rows: FacetRow[];
+  /** Label → URL code, per facet whose URLs do not carry the label itself. */
+  codes: Partial<Record<Facet, Map<string, string>>>;
 }
 
 /**
@@ -28,12 +40,19 @@ function leadingWords(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max).replace(/\s+\S*$/, '');
 }
 
-export function searchRecords(snapshot: CatalogueSnapshot, lang: Lang): SearchRecord[] {
+const reverse = (codeToLabel: Iterable<[string, string]>) => new Map([...codeToLabel].map(([code, label]) => [label, code]));
+
+export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang): SearchIndexInput {
   const organizations = new Map(snapshot.organizations.map((o) => [o.slug, o.legalName]));
   const themes = new Map(snapshot.themes.map((th) => [th.slug, th.title]));
   const licences = new Map(snapshot.licences.map((l) => [l.id, l.title]));
+  const datasets = [...snapshot.datasets].sort(newestFirst);
+  const keywordUses = new Map<string, number>();
+  for (const d of datasets) for (const tag of d.tags) keywordUses.set(tag, (keywordUses.get(tag) ?? 0) + 1);
+  const formatCodes = new Set(datasets.flatMap((d) => d.resources.map((r) => r.format)));
 
-  return snapshot.datasets.map((d: SnapshotDataset) => {
+  const rows: FacetRow[] = [];
+  const records = datasets.map((d: SnapshotDataset): SearchRecord => {
     const org = organizations.get(d.organization) ?? d.organization;
     const themeTitles = d.themes.flatMap((slug) => themes.get(slug) ?? []);
     const formats = datasetFormats(d);
@@ -44,6 +63,16 @@ export function searchRecords(snapshot: CatalogueSnapshot, lang: Lang): SearchRe
       updated: formatDate(lang, d.dateModified),
     };
     if (d.hasRestrictedResources) meta.restricted = '1';
+    const values: Record<Facet, string[]> = {
+      theme: themeTitles,
+      frequency: [frequencyLabel(lang, d.updateFrequency)],
+      format: formats,
+      organization: [org],
+      licence: [licences.get(d.licence) ?? d.licence],
+      keyword: d.tags,
+    };
+    rows.push({ values, titleKey: sortKey(d.title) });
+    const rare = d.tags.filter((tag) => (keywordUses.get(tag) ?? 0) < MIN_KEYWORD_USES);
     return {
       url: `/dataset/${d.slug}`,
       language: lang,
@@ -58,15 +87,15 @@ export function searchRecords(snapshot: CatalogueSnapshot, lang: Lang): SearchRe
         d.resources.map((r) => r.title).join(', '),
       ].filter(Boolean).join(' · '),
       meta: meta as Record<string, string>,
-      filters: {
-        theme: themeTitles,
-        frequency: [frequencyLabel(lang, d.updateFrequency)],
-        format: formats,
-        organization: [org],
-        licence: [licences.get(d.licence) ?? d.licence],
-        keyword: d.tags,
-      },
-      sort: { date: d.dateModified, title: sortKey(d.title) },
+      filters: rare.length > 0 ? { keyword: rare } : {},
     };
   });
+  const codes: SearchIndexInput['codes'] = {
+    theme: reverse(themes),
+    frequency: reverse(UPDATE_FREQUENCIES.map((f) => [f, frequencyLabel(lang, f)])),
+    format: reverse([...formatCodes].map((f) => [f, formatLabel(f)])),
+    organization: reverse(organizations),
+    licence: reverse(licences),
+  };
+  return { records, rows, codes };
 }

@@ -5,9 +5,13 @@ export type Facet = (typeof FACETS)[number];
 export const SORTS = ['relevance', 'date', 'title'] as const;
 export type Sort = (typeof SORTS)[number];
 export const PAGE_SIZE = 20;
-/** Facet values are readable labels in the index; URLs carry codes (slugs, ids). Keywords are their own code. */
-export type FacetCodes = Record<Exclude<Facet, 'keyword'>, Record<string, string>>;
-export const FACET_CODES_PATH = '/dataset-facets.json';
+/** The facet table (lib/facet-table.ts), written by scripts/build-site.ts beside the Pagefind bundle. */
+export const FACET_TABLE_PATH = '/dataset-facets.json';
+/** The title order (lib/facet-table.ts), fetched the first time a visitor sorts by title. */
+export const TITLE_ORDER_PATH = '/dataset-titles.json';
+/** The keyword facet lists keywords of at least this many datasets; rarer ones are a Pagefind filter, used only
+ * when such a keyword is selected (a dataset page's keyword link), and stay searchable as text. */
+export const MIN_KEYWORD_USES = 2;
 
 /** Metadata of each indexed dataset, as the result cards read it (written by lib/search-record.ts). */
 export type SearchMeta = 'title' | 'org' | 'formats' | 'updated' | 'restricted';

@@ -7,3 +7,6 @@ export const portalName = (): string => process.env.PORTAL_NAME?.trim() || t(LAN
 
 /** A value safe to put inside <script type="application/ld+json"> or JSON islands. */
 export const jsonForScript = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** The public origin of the site: the same setting as astro.config.mjs's `site`. */
+export const siteUrl = (): URL => new URL(process.env.PORTAL_PUBLIC_URL ?? 'http://localhost:8787');

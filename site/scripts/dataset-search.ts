@@ -1,25 +1,27 @@
-// Faceted dataset search on Pagefind's JS API. The URL is the state (q, one parameter per facet value, sort, page),
-// so a search can be shared and reloaded. Facets are cumulative: values of one facet are OR-ed, facets AND-ed, and
-// each facet's counts ignore its own selection (a second search without it), as on CKAN.
-// Only the current page's fragments are loaded: 20 small files, whatever the number of matches.
+// Faceted dataset search. The URL is the state (q, one parameter per facet value, sort, page), so a search can be
+// shared and reloaded. Facets are cumulative: values of one facet are OR-ed, facets AND-ed, and each facet's counts
+// ignore its own selection, as on CKAN.
+// Pagefind finds the datasets matching the words (or all of them, in page order, which is newest first); the facet
+// table (lib/facet-table.ts) then filters, counts and sorts them in the browser, so Pagefind's filter indexes are
+// never loaded up front. Only the current page's fragments are loaded: 20 small files, whatever the number of matches.
+import { decodeFacetTable, decodeTitleOrder, filterAndCount, fnv1a, type EncodedFacetTable, type EncodedTitleOrder, type FacetTable } from '../lib/facet-table';
 import {
-  FACETS, FACET_CODES_PATH, FORMAT_SEPARATOR, PAGE_SIZE, SORTS,
-  type Facet, type FacetCodes, type SearchConfig, type SearchMessages, type SearchMeta, type Sort,
+  FACETS, FACET_TABLE_PATH, FORMAT_SEPARATOR, PAGE_SIZE, SORTS, TITLE_ORDER_PATH,
+  type Facet, type SearchConfig, type SearchMessages, type SearchMeta, type Sort,
 } from '../lib/search';
 
-type Counts = Record<string, Record<string, number>>;
 interface Fragment {
   url: string;
   excerpt: string;
   meta: Partial<Record<SearchMeta, string>>;
 }
 interface Result {
+  id: string;
   data(): Promise<Fragment>;
 }
 interface Pagefind {
   options(options: Record<string, unknown>): Promise<void>;
-  filters(): Promise<Counts>;
-  search(term: string | null, options: { filters?: object; sort?: object }): Promise<{ results: Result[]; filters: Counts }>;
+  search(term: string | null, options: { filters?: object }): Promise<{ results: Result[] }>;
 }
 
 type Selection = Record<Facet, string[]>;
@@ -65,9 +67,13 @@ class DatasetSearch {
   private state: State = { q: '', selected: emptySelection(), sort: null, page: 1 };
   private run = 0;
   private pagefind!: Pagefind;
-  private codes!: FacetCodes;
-  /** Index label → URL code, per facet (the reverse of `codes`). */
-  private labels!: Record<string, Map<string, string>>;
+  private table!: FacetTable;
+  /** Every dataset's Pagefind result, by table row (Pagefind's page order). */
+  private everyResult!: Result[];
+  private rowById!: Map<string, number>;
+  private titleRanks: Promise<Uint32Array> | null = null;
+  /** Per facet: URL code → label. */
+  private labelByCode!: Record<Facet, Map<string, string>>;
 
   private readonly form: HTMLFormElement;
   private readonly input: HTMLInputElement;
@@ -126,11 +132,18 @@ class DatasetSearch {
     window.addEventListener('popstate', () => void this.load(this.parse(location.search)));
 
     try {
-      const [pagefind, codes] = await Promise.all([this.loadPagefind(), fetch(FACET_CODES_PATH).then((r) => r.json() as Promise<FacetCodes>)]);
+      const [pagefind, encoded] = await Promise.all([this.loadPagefind(), fetch(FACET_TABLE_PATH).then((r) => r.json() as Promise<EncodedFacetTable>)]);
       this.pagefind = pagefind;
-      this.codes = codes;
-      this.labels = Object.fromEntries(Object.entries(codes).map(([facet, byCode]) =>
-        [facet, new Map(Object.entries(byCode).map(([code, label]) => [label, code]))]));
+      this.table = decodeFacetTable(encoded);
+      this.labelByCode = Object.fromEntries(FACETS.map((f) => {
+        const { values, codes } = this.table.columns[f];
+        return [f, new Map(codes.map((code, i) => [code, values[i]!]))];
+      })) as DatasetSearch['labelByCode'];
+      // With no words and no filter, Pagefind returns every page in page order: the table's row order.
+      this.everyResult = (await pagefind.search(null, {})).results;
+      const ids = this.everyResult.map((r) => r.id);
+      if (ids.length !== this.table.count || fnv1a(ids) !== this.table.check) throw new Error('search island: the facet table does not match the Pagefind index');
+      this.rowById = new Map(ids.map((id, row) => [id, row]));
     } catch (err) {
       console.error(err);
       this.count.textContent = this.messages.error;
@@ -145,8 +158,6 @@ class DatasetSearch {
     const url = '/pagefind/pagefind.js';
     const pagefind = (await import(/* @vite-ignore */ url)) as Pagefind;
     await pagefind.options({ excerptLength: 30, excerptEllipsis: '…' });
-    // Loading every filter index up front is what makes Pagefind return counts with each search.
-    await pagefind.filters();
     return pagefind;
   }
 
@@ -158,8 +169,8 @@ class DatasetSearch {
     for (const facet of FACETS) {
       if (facet === this.scope?.facet) continue;
       for (const code of params.getAll(facet)) {
-        const byCode = facet === 'keyword' ? null : this.codes[facet];
-        const label = byCode ? (Object.hasOwn(byCode, code) ? byCode[code] : undefined) : code;
+        // Keywords too rare for the table are still valid (Pagefind filters them): a keyword is its own code.
+        const label = this.labelByCode[facet].get(code) ?? (facet === 'keyword' ? code : undefined);
         if (label && !selected[facet].includes(label)) selected[facet].push(label);
       }
     }
@@ -178,7 +189,8 @@ class DatasetSearch {
     if (state.q) params.set('q', state.q);
     for (const facet of FACETS) {
       for (const label of state.selected[facet]) {
-        params.append(facet, this.labels[facet]?.get(label) ?? label);
+        const index = this.table.columns[facet].index.get(label);
+        params.append(facet, index === undefined ? label : this.table.columns[facet].codes[index]!);
       }
     }
     if (state.sort) params.set('sort', state.sort);
@@ -200,13 +212,10 @@ class DatasetSearch {
     return sort === 'relevance' && !state.q ? 'date' : sort;
   }
 
-  private pagefindFilters(selected: Selection, without?: Facet): Record<string, unknown> {
-    const filters: Record<string, unknown> = {};
-    for (const facet of FACETS) {
-      if (facet !== without && selected[facet].length > 0) filters[facet] = { any: selected[facet] };
-    }
-    if (this.scope) filters[this.scope.facet] = this.scope.value;
-    return filters;
+  /** Rows matching a keyword too rare for the table, through Pagefind's keyword filter (loaded only then). */
+  private async rareKeywordRows(term: string | null, keyword: string): Promise<Set<number>> {
+    const { results } = await this.pagefind.search(term, { filters: { keyword } });
+    return new Set(results.flatMap((r) => this.rowById.get(r.id) ?? []));
   }
 
   private async load(state: State, focusResults = false): Promise<void> {
@@ -220,19 +229,38 @@ class DatasetSearch {
 
     try {
       const term = state.q || null;
-      const sortOption = sort === 'date' ? { date: 'desc' } : sort === 'title' ? { title: 'asc' } : {};
-      const main = await this.pagefind.search(term, { filters: this.pagefindFilters(state.selected), sort: sortOption });
-      // A facet with a selection is counted as if it had none, so its other values stay reachable (OR).
-      const counts = Object.fromEntries(await Promise.all(FACETS.map(async (facet) => {
-        if (state.selected[facet].length === 0) return [facet, main.filters[facet] ?? {}] as const;
-        const other = await this.pagefind.search(term, { filters: this.pagefindFilters(state.selected, facet) });
-        return [facet, other.filters[facet] ?? {}] as const;
-      }))) as Record<Facet, Record<string, number>>;
+      const resultByRow = new Map<number, Result>();
+      let candidates: Iterable<number>;
+      if (term) {
+        const found = await this.pagefind.search(term, {});
+        for (const result of found.results) {
+          const row = this.rowById.get(result.id);
+          if (row !== undefined) resultByRow.set(row, result);
+        }
+        candidates = resultByRow.keys();
+      } else {
+        candidates = this.everyResult.keys();
+      }
+      const rareKeywords = state.selected.keyword.filter((k) => !this.table.columns.keyword.index.has(k));
+      const rare = new Map(await Promise.all(rareKeywords.map(async (k) => [k, await this.rareKeywordRows(term, k)] as const)));
+      const { rows, counts } = filterAndCount(this.table, candidates, state.selected, this.scope, rare);
+      // Rows are newest first; Pagefind already ranked the candidates by relevance.
+      if (sort === 'date') rows.sort((a, b) => a - b);
+      else if (sort === 'title') {
+        this.titleRanks ??= fetch(TITLE_ORDER_PATH).then((r) => r.json() as Promise<EncodedTitleOrder>).then((order) => decodeTitleOrder(order, this.table))
+          .catch((err: unknown) => {
+            this.titleRanks = null; // fetched again at the next title sort
+            throw err;
+          });
+        const ranks = await this.titleRanks;
+        rows.sort((a, b) => ranks[a]! - ranks[b]!);
+      }
 
-      const total = main.results.length;
+      const total = rows.length;
       const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const page = Math.min(state.page, pages);
-      const fragments = await Promise.all(main.results.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((r) => r.data()));
+      const shown = rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+      const fragments = await Promise.all(shown.map((row) => (resultByRow.get(row) ?? this.everyResult[row]!).data()));
       if (run !== this.run) return;
 
       this.renderCount(total, state.q);

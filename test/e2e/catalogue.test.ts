@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { importCatalogueFile } from '../../scripts/lib/import-client';
 import { catalogueImport, type CatalogueImport } from '../../worker/src/domain/import-schema';
+import { sortKey } from '../../site/lib/format';
 import { launchBrowser, screenshot } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -104,6 +105,28 @@ describe('public catalogue', () => {
     await screenshot(page, 'search-two-facets');
     await page.reload();
     await expect.poll(() => resultCount(page)).toBe(format.count);
+    await page.close();
+  });
+
+  it('keyword links find their datasets, rare keywords included, and the title sort orders the results', async () => {
+    const uses = new Map<string, number>();
+    for (const d of published) for (const tag of d.tags) uses.set(tag, (uses.get(tag) ?? 0) + 1);
+    // A keyword of one dataset is not in the keyword facet's table: the search filters it through Pagefind.
+    const rare = published.find((d) => d.tags.some((tag) => uses.get(tag) === 1))!;
+    const rareTag = rare.tags.find((tag) => uses.get(tag) === 1)!;
+    const page = await open(`/dataset/${rare.slug}`);
+    await page.locator('.tags a', { hasText: rareTag }).first().click();
+    await expect.poll(() => resultCount(page), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator('[data-results] .card-title a').textContent()).toContain(rare.title);
+    expect(await page.locator('[data-active] .chip').textContent()).toContain(rareTag);
+    expect(new URL(page.url()).searchParams.get('keyword')).toBe(rareTag);
+
+    const [commonTag, commonUses] = [...uses].sort((a, b) => b[1] - a[1])[0]!;
+    await page.goto(`${portal}/dataset?keyword=${encodeURIComponent(commonTag)}&sort=title`);
+    await expect.poll(() => resultCount(page), { timeout: 30_000 }).toBe(commonUses);
+    const titles = (await page.locator('[data-results] .card-title a').allTextContents()).map((t) => t.trim());
+    expect(titles).toEqual([...titles].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0)));
+    expect(await page.locator('#search-sort').inputValue()).toBe('title');
     await page.close();
   });
 
