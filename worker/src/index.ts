@@ -10,6 +10,9 @@ import { loginFormHandler, loginHandler, logoutHandler } from './http/account/lo
 import { accountHomeHandler } from './http/account/home';
 import { createOrganizationHandler, dropRoleHandler, joinOrganizationHandler, myOrganizationsHandler } from './http/roles/my-organizations';
 import { decideHandler, validationQueueHandler } from './http/roles/validation';
+import { createDatasetHandler, editDatasetFormHandler, newDatasetFormHandler, updateDatasetHandler } from './http/publish/datasets';
+import { deleteDatasetFormHandler, deleteDatasetHandler } from './http/publish/dataset-delete';
+import { dashboardHandler, keywordsHandler } from './http/publish/dataset-dashboard';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
 
@@ -32,6 +35,15 @@ const router = Router<IRequest, Args>()
   .post('/user/organizations/drop', dropRoleHandler)
   .get('/user/validation', validationQueueHandler)
   .post('/user/validation/:requestId', decideHandler)
+  // Publishing, step 1: datasets (dashboard, form, deletion) and the form's keyword suggestions.
+  .get('/user/datasets', dashboardHandler)
+  .get('/user/datasets/new', newDatasetFormHandler)
+  .post('/user/datasets/new', createDatasetHandler)
+  .get('/user/datasets/:datasetId/edit', editDatasetFormHandler)
+  .post('/user/datasets/:datasetId/edit', updateDatasetHandler)
+  .get('/user/datasets/:datasetId/delete', deleteDatasetFormHandler)
+  .post('/user/datasets/:datasetId/delete', deleteDatasetHandler)
+  .get('/api/keywords', keywordsHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
