@@ -12,9 +12,12 @@ import { loginFormHandler, loginHandler, logoutHandler } from './http/account/lo
 import { accountHomeHandler } from './http/account/home';
 import { createOrganizationHandler, dropRoleHandler, joinOrganizationHandler, myOrganizationsHandler } from './http/roles/my-organizations';
 import { decideHandler, validationQueueHandler } from './http/roles/validation';
+import { createDatasetHandler, editDatasetFormHandler, newDatasetFormHandler, updateDatasetHandler } from './http/publish/datasets';
+import { deleteDatasetFormHandler, deleteDatasetHandler } from './http/publish/dataset-delete';
+import { dashboardHandler as datasetsDashboardHandler, keywordsHandler } from './http/publish/dataset-dashboard';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
-import { dashboardHandler } from './http/admin/dashboard';
+import { dashboardHandler as adminDashboardHandler } from './http/admin/dashboard';
 import {
   administratorHandler, grantWebmailExceptionHandler, removeRoleHandler, signOutEverywhereHandler, userDetailHandler, usersListHandler,
   withdrawWebmailExceptionHandler,
@@ -45,7 +48,7 @@ const router = Router<IRequest, Args>()
   .get('/user/validation', validationQueueHandler)
   .post('/user/validation/:requestId', decideHandler)
   // Administration console and the organisation members page (référents and administrators).
-  .get('/admin', dashboardHandler)
+  .get('/admin', adminDashboardHandler)
   .get('/admin/users', usersListHandler)
   .get('/admin/users/:userId', userDetailHandler)
   .post('/admin/users/:userId/roles/remove', removeRoleHandler)
@@ -67,6 +70,15 @@ const router = Router<IRequest, Args>()
   .get('/api', ckanVersionHandler)
   .get('/catalog.:format', dcatCatalogHandler)
   .get('/dataset/:file', dcatDatasetHandler)
+  // Publishing, step 1: datasets (dashboard, form, deletion) and the form's keyword suggestions.
+  .get('/user/datasets', datasetsDashboardHandler)
+  .get('/user/datasets/new', newDatasetFormHandler)
+  .post('/user/datasets/new', createDatasetHandler)
+  .get('/user/datasets/:datasetId/edit', editDatasetFormHandler)
+  .post('/user/datasets/:datasetId/edit', updateDatasetHandler)
+  .get('/user/datasets/:datasetId/delete', deleteDatasetFormHandler)
+  .post('/user/datasets/:datasetId/delete', deleteDatasetHandler)
+  .get('/api/keywords', keywordsHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a

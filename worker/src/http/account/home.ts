@@ -59,6 +59,7 @@ ${organizations.results.length === 0 ? html`<p>${t(LANG, 'roles.mine.none')}</p>
 ${contributing.length > 0 ? html`<section aria-labelledby="contrib-title">
 <h2 id="contrib-title">${t(LANG, 'home.contributor.title')}</h2>
 <p>${t(LANG, 'home.contributor.intro', { organizations: contributing.map((o) => o.legal_name).join(', ') })}</p>
+<p><a class="button" href="/user/datasets">${t(LANG, 'datasetDashboard.homeLink')}</a></p>
 ${datasets.length === 0 ? html`<p>${t(LANG, 'home.contributor.none')}</p>` : html`<table class="data-table">
 <thead><tr><th scope="col">${t(LANG, 'home.contributor.dataset')}</th><th scope="col">${t(LANG, 'home.contributor.state')}</th><th scope="col">${t(LANG, 'home.contributor.updated')}</th></tr></thead>
 <tbody>${datasets.map((d) => html`<tr><td>${d.published ? html`<a href="/dataset/${d.slug}">${d.title}</a>` : d.title}</td>
