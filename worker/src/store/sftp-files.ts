@@ -42,9 +42,9 @@ export type HomeEntry =
   | { name: string; directory: false; size: number; modified: Date };
 
 /** `path` is relative to the home with no `..` (see domain/sftp.ts), '' for the home itself. */
-async function recordedDirectories(db: D1Database, userId: string): Promise<string[]> {
-  const rows = await db.prepare('SELECT path FROM sftp_directories WHERE user_id = ?').bind(userId).all<{ path: string }>();
-  return rows.results.map((r) => r.path);
+async function recordedDirectories(db: D1Database, userId: string): Promise<Array<{ path: string; created_at: string }>> {
+  const rows = await db.prepare('SELECT path, created_at FROM sftp_directories WHERE user_id = ?').bind(userId).all<{ path: string; created_at: string }>();
+  return rows.results;
 }
 
 const childPrefix = (userId: string, path: string) => depositRoot(userId) + (path ? `${path}/` : '');
@@ -80,11 +80,11 @@ export async function listDepositDirectory(db: D1Database, bucket: R2Bucket, use
   } while (cursor);
   const recorded = await recordedDirectories(db, userId);
   for (const dir of recorded) {
-    const parent = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
-    const name = dir.slice(parent ? parent.length + 1 : 0);
-    if (parent === path && !entries.has(name)) entries.set(name, { name, directory: true, modified: null });
+    const parent = dir.path.includes('/') ? dir.path.slice(0, dir.path.lastIndexOf('/')) : '';
+    const name = dir.path.slice(parent ? parent.length + 1 : 0);
+    if (parent === path) entries.set(name, { name, directory: true, modified: new Date(dir.created_at) });
   }
-  if (entries.size === 0 && path !== '' && !recorded.includes(path)) return null;
+  if (entries.size === 0 && path !== '' && !recorded.some((dir) => dir.path === path)) return null;
   return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
