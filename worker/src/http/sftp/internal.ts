@@ -6,7 +6,7 @@ import { maxFileBytes, parsePublicKeyLine, strictHomePath } from '../../domain/s
 import { hashPassword, scryptParams, verifyPassword } from '../../domain/password-hash';
 import type { Env } from '../../env';
 import { t } from '../../i18n';
-import { hitRateLimits, type RateLimit } from '../../store/rate-limit';
+import { hitRateLimits, rateLimitsReached, type RateLimit } from '../../store/rate-limit';
 import { findSftpKey } from '../../store/sftp-keys';
 import {
   depositKey, listDepositDirectory, makeDepositDirectory, moveDeposit, removeDepositDirectory, statDeposit, type HomeEntry,
@@ -19,8 +19,9 @@ import { json, problem } from '../respond';
 const LANG = 'fr';
 const QUARTER_HOUR = 15 * 60;
 
-// Passwords are limited like the sign-in form; key lookups only per address, since a client offers each key
-// of its agent in turn and a public key guesses nothing.
+// Wrong passwords are limited like the sign-in form's attempts, but only failures count: FileZilla opens several
+// connections at once and scripts sign in every few minutes. Key lookups are limited per address only, since a
+// client offers each key of its agent in turn and a public key guesses nothing.
 export const SFTP_LIMITS = {
   passwordPerAccount: { limit: 10, windowSeconds: QUARTER_HOUR },
   passwordPerIp: { limit: 50, windowSeconds: QUARTER_HOUR },
@@ -62,12 +63,13 @@ export async function sftpAuthHandler(request: IRequest, env: Env): Promise<Resp
   const auth = readAuthRequest(await request.json().catch(() => null));
   if (!auth) return problem(400, t(LANG, 'sftp.api.badRequest'));
   const account = auth.username.trim().toLowerCase();
-  const limit = await hitRateLimits(env.DB, auth.password !== undefined
-    ? [
-      { key: `sftp:ip:${auth.clientIp}`, limit: SFTP_LIMITS.passwordPerIp },
-      { key: `sftp:account:${account}`, limit: SFTP_LIMITS.passwordPerAccount },
-    ]
-    : [{ key: `sftp-key:ip:${auth.clientIp}`, limit: SFTP_LIMITS.keyPerIp }]);
+  const passwordChecks = [
+    { key: `sftp:ip:${auth.clientIp}`, limit: SFTP_LIMITS.passwordPerIp },
+    { key: `sftp:account:${account}`, limit: SFTP_LIMITS.passwordPerAccount },
+  ];
+  const limit = auth.password !== undefined
+    ? await rateLimitsReached(env.DB, passwordChecks)
+    : await hitRateLimits(env.DB, [{ key: `sftp-key:ip:${auth.clientIp}`, limit: SFTP_LIMITS.keyPerIp }]);
   if (!limit.allowed) {
     const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
     return problem(429, t(LANG, 'sftp.auth.rateLimited', { minutes }));
@@ -77,7 +79,10 @@ export async function sftpAuthHandler(request: IRequest, env: Env): Promise<Resp
   let publicKey: string | undefined;
   if (auth.password !== undefined) {
     const hash = user?.password_hash ?? (await (decoyHash ??= hashPassword('decoy password', scryptParams(env.PASSWORD_SCRYPT))));
-    if (!(await verifyPassword(auth.password, hash)) || !user?.password_hash) return failed();
+    if (!(await verifyPassword(auth.password, hash)) || !user?.password_hash) {
+      await hitRateLimits(env.DB, passwordChecks);
+      return failed();
+    }
   } else {
     const parsed = parsePublicKeyLine(auth.publicKey!);
     if (!('key' in parsed) || !user) return failed();
