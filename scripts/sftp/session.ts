@@ -21,7 +21,7 @@ const S_IFREG = 0o100000;
 
 type Handle =
   | { kind: 'read'; file: string; fd: FileHandle; size: number }
-  | { kind: 'write'; path: string; file: string; fd: FileHandle; failed: boolean }
+  | { kind: 'write'; path: string; file: string; fd: FileHandle; failed: boolean; writes: Promise<void> }
   | { kind: 'directory'; entries: FileEntry[] };
 
 /** A refusal decided here, with its SFTP status and French message. */
@@ -116,7 +116,7 @@ export function serveSftp(sftp: SFTPWrapper, account: Account, portal: PortalCli
     // Appending or resuming keeps what is there: start from the stored file.
     if (existing && !(flags & OPEN_MODE.TRUNC)) await portal.download(account, path, file);
     const fd = await open(file, existing && !(flags & OPEN_MODE.TRUNC) ? 'r+' : 'w+');
-    return { kind: 'write', path, file, fd, failed: false };
+    return { kind: 'write', path, file, fd, failed: false, writes: Promise.resolve() };
   }
 
   sftp.on('REALPATH', (reqId, path) => answer(reqId, async () => {
@@ -190,15 +190,22 @@ export function serveSftp(sftp: SFTPWrapper, account: Account, portal: PortalCli
     sftp.data(reqId, buffer.subarray(0, bytesRead));
   }));
 
+  const tooLarge = () => new Refusal(STATUS_CODE.FAILURE, 'sftp.file.tooLarge', { size: formatBytes(LANG, account.maxFileBytes) });
+
   sftp.on('WRITE', (reqId, id, offset, data) => answer(reqId, async () => {
     const handle = handleOf(id);
     if (handle.kind !== 'write') throw new Refusal(STATUS_CODE.FAILURE, 'sftp.server.badHandle');
-    // Refused as soon as the file would pass the limit: nothing is uploaded at close.
-    if (handle.failed || offset + data.length > account.maxFileBytes) {
-      handle.failed = true;
-      throw new Refusal(STATUS_CODE.FAILURE, 'sftp.file.tooLarge', { size: formatBytes(LANG, account.maxFileBytes) });
-    }
-    await handle.fd.write(data, 0, data.length, offset);
+    // Answered in request order: OpenSSH's sftp keeps only the status of the last answer it reads.
+    const write = handle.writes.then(async () => {
+      // Refused as soon as the file would pass the limit, and every write after: nothing is uploaded at close.
+      if (handle.failed || offset + data.length > account.maxFileBytes) {
+        handle.failed = true;
+        throw tooLarge();
+      }
+      await handle.fd.write(data, 0, data.length, offset);
+    });
+    handle.writes = write.catch(() => undefined);
+    await write;
     sftp.status(reqId, STATUS_CODE.OK);
   }));
 
@@ -206,7 +213,10 @@ export function serveSftp(sftp: SFTPWrapper, account: Account, portal: PortalCli
     const handle = handleOf(id);
     handles.delete(id.toString('hex'));
     try {
-      if (handle.kind === 'write' && !handle.failed) {
+      if (handle.kind === 'write') {
+        await handle.writes;
+        // Said again at close, which every client checks.
+        if (handle.failed) throw tooLarge();
         await handle.fd.close();
         await portal.upload(account, handle.path, handle.file);
       }
