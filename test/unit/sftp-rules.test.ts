@@ -63,7 +63,7 @@ describe('SSH public keys', () => {
       expect(parsed.key.bits).toBe(key.bits);
       expect(key.line.startsWith(`${parsed.key.type} ${parsed.key.blobBase64}`)).toBe(true);
     }
-  });
+  }, 30_000); // ssh-keygen makes six keys, RSA ones slowly on a busy machine
 
   it('refuses short RSA keys, private keys, other types and damaged lines with the matching reason', () => {
     const short = keygen('rsa1024', '-t', 'rsa', '-b', '1024');
@@ -78,5 +78,5 @@ describe('SSH public keys', () => {
     expect(parsePublicKeyLine(`${type} ${blob}AAAA`)).toEqual({ problem: 'sftp.key.format' });
     expect(parsePublicKeyLine(`from="10.0.0.1" ${ed.line}`)).toEqual({ problem: 'sftp.key.format' });
     expect(parsePublicKeyLine(`${ed.line}\n${ed.line}`)).toEqual({ problem: 'sftp.key.format' });
-  });
+  }, 30_000);
 });
