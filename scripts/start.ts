@@ -8,11 +8,14 @@ import { createServer } from 'node:http';
 import { importCatalogueFile } from './lib/import-client';
 import { DEMO_CATALOGUE, DIST_DIR, HOOK_PORT, PORT, PORTAL_URL, ROOT, STATE_DIR, ensureLocalSecrets } from './lib/local-config';
 import { SiteBuilder, currentBuild } from './lib/site-builder';
+import { startSftpServer, type RunningSftpServer } from './sftp/server';
+import { DEFAULT_SFTP_PORT } from '../worker/src/domain/sftp';
 
 const secrets = ensureLocalSecrets();
 const log = (message: string) => console.log(`[portail] ${message}`);
 
 const WRANGLER = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const SFTP_PORT = Number(process.env.SFTP_PORT ?? DEFAULT_SFTP_PORT);
 
 function wrangler(args: string[]): void {
   const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: 'inherit' });
@@ -77,10 +80,12 @@ const hook = createServer((req, res) => {
 });
 
 let dev: ChildProcess | undefined;
+let sftp: RunningSftpServer | undefined;
 
 function stop(): void {
   if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
   hook.close();
+  void sftp?.close();
 }
 
 async function main(): Promise<void> {
@@ -90,16 +95,20 @@ async function main(): Promise<void> {
 
   // Its own process group, so stopping the portal stops wrangler and workerd with it.
   dev = spawn(process.execPath, [WRANGLER, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', STATE_DIR,
-    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`],
+    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`, '--var', `SFTP_PORT:${SFTP_PORT}`],
   { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   dev.on('exit', (code) => {
     hook.close();
+    void sftp?.close();
     process.exitCode = code ?? 0;
   });
 
   await waitForWorker(dev);
+  sftp = await startSftpServer({ port: SFTP_PORT, host: '127.0.0.1', portalUrl: PORTAL_URL, operatorToken: secrets.OPERATOR_TOKEN,
+    hostKeyPath: resolve(STATE_DIR, 'sftp/host_ed25519') });
+  log(`serveur SFTP : sftp://localhost:${SFTP_PORT} (identifiants du portail)`);
   const status = await catalogueStatus();
   if (status.datasets === 0) {
     log('catalogue vide : import du catalogue de démonstration…');

@@ -11,6 +11,7 @@ declare module 'vitest' {
     portalUrl: string;
     hookUrl: string;
     operatorToken: string;
+    sftpPort: number;
     /** wrangler's local state of the test portal, for tests that seed accounts with `wrangler d1 execute`. */
     stateDir: string;
   }
@@ -20,12 +21,13 @@ const ROOT = resolve(import.meta.dirname, '../..');
 // Overridable so that several checkouts can run their end-to-end tests side by side.
 const PORT = Number(process.env.E2E_PORT ?? 8790);
 const HOOK_PORT = PORT + 1;
+const SFTP_PORT = Number(process.env.E2E_SFTP_PORT ?? PORT + 5);
 
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'portail-e2e-'));
   const portal = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), REBUILD_HOOK_PORT: String(HOOK_PORT), PORTAL_STATE_DIR: stateDir },
+    env: { ...process.env, PORT: String(PORT), REBUILD_HOOK_PORT: String(HOOK_PORT), PORTAL_STATE_DIR: stateDir, SFTP_PORT: String(SFTP_PORT) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -46,6 +48,7 @@ export default async function setup(project: TestProject) {
   project.provide('portalUrl', `http://127.0.0.1:${PORT}`);
   project.provide('hookUrl', `http://127.0.0.1:${HOOK_PORT}`);
   project.provide('operatorToken', token);
+  project.provide('sftpPort', SFTP_PORT);
   project.provide('stateDir', stateDir);
 
   return async () => {

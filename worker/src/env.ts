@@ -18,4 +18,9 @@ export interface Env {
   OPERATOR_TOKEN: string;
   /** Secret sent to the rebuild hook so it only builds on our request. */
   REBUILD_HOOK_TOKEN: string;
+  /** SFTP server address shown to users: host (PORTAL_PUBLIC_URL's host when unset) and port (8322 when unset). */
+  SFTP_HOST?: string;
+  SFTP_PORT?: string;
+  /** Largest file a user may deposit over SFTP, in bytes (100 MB when unset). */
+  SFTP_MAX_FILE_BYTES?: string;
 }

@@ -15,6 +15,11 @@ import { decideHandler, validationQueueHandler } from './http/roles/validation';
 import { createDatasetHandler, editDatasetFormHandler, newDatasetFormHandler, updateDatasetHandler } from './http/publish/datasets';
 import { deleteDatasetFormHandler, deleteDatasetHandler } from './http/publish/dataset-delete';
 import { dashboardHandler as datasetsDashboardHandler, keywordsHandler } from './http/publish/dataset-dashboard';
+import {
+  sftpAuthHandler, sftpListHandler, sftpMakeDirectoryHandler, sftpReadHandler, sftpRemoveDirectoryHandler, sftpRemoveHandler,
+  sftpRenameHandler, sftpStatHandler, sftpWriteHandler,
+} from './http/sftp/internal';
+import { addSftpKeyHandler, deleteDepositedFileHandler, deleteSftpKeyHandler, sftpPageHandler } from './http/account/sftp';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
 import { dashboardHandler as adminDashboardHandler } from './http/admin/dashboard';
@@ -79,6 +84,20 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/delete', deleteDatasetFormHandler)
   .post('/user/datasets/:datasetId/delete', deleteDatasetHandler)
   .get('/api/keywords', keywordsHandler)
+  // SFTP deposit: the SFTP server's internal endpoints (operator token) and the /user/sftp page.
+  .post('/api/internal/sftp/auth', sftpAuthHandler)
+  .get('/api/internal/sftp/homes/:userId/stat', sftpStatHandler)
+  .get('/api/internal/sftp/homes/:userId/entries', sftpListHandler)
+  .get('/api/internal/sftp/homes/:userId/file', sftpReadHandler)
+  .put('/api/internal/sftp/homes/:userId/file', sftpWriteHandler)
+  .delete('/api/internal/sftp/homes/:userId/file', sftpRemoveHandler)
+  .post('/api/internal/sftp/homes/:userId/directory', sftpMakeDirectoryHandler)
+  .delete('/api/internal/sftp/homes/:userId/directory', sftpRemoveDirectoryHandler)
+  .post('/api/internal/sftp/homes/:userId/rename', sftpRenameHandler)
+  .get('/user/sftp', sftpPageHandler)
+  .post('/user/sftp/keys', addSftpKeyHandler)
+  .post('/user/sftp/keys/delete', deleteSftpKeyHandler)
+  .post('/user/sftp/files/delete', deleteDepositedFileHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a

@@ -34,6 +34,26 @@ export async function hitRateLimits(db: D1Database, checks: ReadonlyArray<{ key:
   return { allowed: false, retryAfterSeconds: Math.max(...refused.map((r) => r.retryAfterSeconds)) };
 }
 
+/**
+ * Whether any counter already reached its limit in the current window, without counting an attempt: for limits
+ * that count failures only (hitRateLimits after a failure), so that legitimate repeated sign-ins never lock out.
+ */
+export async function rateLimitsReached(db: D1Database, checks: ReadonlyArray<{ key: string; limit: RateLimit }>, now = Date.now()):
+  Promise<RateLimitResult> {
+  const nowSeconds = Math.floor(now / 1000);
+  const rows = await db.prepare(`SELECT key, window_start, count FROM rate_limits WHERE key IN (${checks.map(() => '?').join(',')})`)
+    .bind(...checks.map((c) => c.key)).all<{ key: string; window_start: number; count: number }>();
+  let retryAfterSeconds = 0;
+  for (const { key, limit } of checks) {
+    const row = rows.results.find((r) => r.key === key);
+    const windowStart = nowSeconds - (nowSeconds % limit.windowSeconds);
+    if (row && row.window_start === windowStart && row.count >= limit.limit) {
+      retryAfterSeconds = Math.max(retryAfterSeconds, windowStart + limit.windowSeconds - nowSeconds);
+    }
+  }
+  return { allowed: retryAfterSeconds === 0, retryAfterSeconds };
+}
+
 export function deleteStaleRateLimitsStatement(db: D1Database, olderThanSeconds: number, now = Date.now()): D1PreparedStatement {
   return db.prepare('DELETE FROM rate_limits WHERE window_start < ?').bind(Math.floor(now / 1000) - olderThanSeconds);
 }
