@@ -35,22 +35,25 @@ export async function purge(env: Env, now = new Date()): Promise<PurgeCounts> {
     db.prepare(
       `UPDATE role_requests SET status = 'cancelled', decided_at = ?1
        WHERE status = 'pending' AND (created_at < ?2
-         OR user_id IN (SELECT id FROM users WHERE email_confirmed_at IS NULL AND created_at < ?3))`,
+         OR user_id IN (SELECT id FROM users WHERE email_confirmed_at IS NULL AND created_at < ?3))
+       RETURNING 1`,
     ).bind(at, requestCutoff, accountCutoff),
     db.prepare(
       `DELETE FROM organizations WHERE is_active = 0
          AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.organization_id = organizations.id)
          AND EXISTS (SELECT 1 FROM role_requests r WHERE r.organization_id = organizations.id AND r.kind = 'organization' AND r.status IN ('cancelled', 'refused'))
-         AND NOT EXISTS (SELECT 1 FROM role_requests r WHERE r.organization_id = organizations.id AND r.kind = 'organization' AND r.status IN ('pending', 'accepted'))`,
+         AND NOT EXISTS (SELECT 1 FROM role_requests r WHERE r.organization_id = organizations.id AND r.kind = 'organization' AND r.status IN ('pending', 'accepted'))
+       RETURNING 1`,
     ),
-    db.prepare('DELETE FROM users WHERE email_confirmed_at IS NULL AND created_at < ?').bind(accountCutoff),
+    db.prepare('DELETE FROM users WHERE email_confirmed_at IS NULL AND created_at < ? RETURNING 1').bind(accountCutoff),
     deleteExpiredSessionsStatement(db, now),
     deleteExpiredAccountTokensStatement(db, now),
     // Every limit's window is at most an hour: a day-old counter can only be stale.
     deleteStaleRateLimitsStatement(db, DAY_SECONDS, now.getTime()),
   ]);
+  // D1's `changes` also counts rows removed by ON DELETE CASCADE: the first three count their own rows instead.
   const [requestsCancelled, organizationsDeleted, accountsDeleted, sessionsDeleted, accountTokensDeleted, rateLimitsDeleted] =
-    results.map((r) => r.meta.changes) as [number, number, number, number, number, number];
+    results.map((r, i) => (i < 3 ? r.results.length : r.meta.changes)) as [number, number, number, number, number, number];
   const counts = { requestsCancelled, organizationsDeleted, accountsDeleted, sessionsDeleted, accountTokensDeleted, rateLimitsDeleted };
   if (requestsCancelled + organizationsDeleted + accountsDeleted > 0) {
     await auditStatement(db, 'system', 'purge', null, counts).run();

@@ -13,13 +13,13 @@ export interface MimeMail {
 
 const utf8 = new TextEncoder();
 
-/** Encoded words of at most 75 characters each (RFC 2047 §2), split between characters, never inside one. */
+/** Encoded words of at most 64 characters (RFC 2047 allows 75; a header name must fit before the first), split between characters. */
 export function encodeHeaderWord(value: string): string {
   if (/^[\x20-\x7e]*$/.test(value) && !value.includes('=?')) return value;
   const words: string[] = [];
   let chunk = '';
   for (const char of value) {
-    if (utf8.encode(chunk + char).byteLength > 45) {
+    if (utf8.encode(chunk + char).byteLength > 39) {
       words.push(chunk);
       chunk = '';
     }
@@ -38,7 +38,8 @@ function wrap(text: string, width: number): string {
 export function buildMime(mail: MimeMail): string {
   const body = mail.text.replace(/\r?\n/g, '\r\n');
   const headers = [
-    `From: ${encodeHeaderWord(mail.from.name)} <${mail.from.address}>`,
+    // The address goes on a folded line of its own: an encoded name leaves no room for it within 78 characters.
+    `From: ${encodeHeaderWord(mail.from.name)}\r\n <${mail.from.address}>`,
     `To: <${mail.to}>`,
     `Subject: ${encodeHeaderWord(mail.subject)}`,
     `Date: ${mail.date.toUTCString()}`,

@@ -12,7 +12,8 @@ import { csrfToken, csrfValid } from '../csrf';
 import { formValues, LANG, pageResponse, redirect, requireUser, type SignedIn } from '../pages';
 import { formErrors, notice, settingsNav, summary } from './common';
 
-const dateFormat = new Intl.DateTimeFormat(LOCALES[LANG], { dateStyle: 'medium', timeZone: 'Europe/Paris' });
+// Expiry is the end of the chosen day in UTC: shown as that day.
+const dateFormat = new Intl.DateTimeFormat(LOCALES[LANG], { dateStyle: 'medium', timeZone: 'UTC' });
 const dateTimeFormat = new Intl.DateTimeFormat(LOCALES[LANG], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' });
 
 function tokenState(token: ApiTokenRow, now: Date): string {
