@@ -38,7 +38,7 @@ async function followMailedLink(page: Page, subject: RegExp, path: string): Prom
   await page.goto(`${portal}/dev/mailbox`);
   await page.locator('tr', { hasText: EMAIL }).getByRole('link', { name: subject }).first().click();
   await expect.poll(() => page.locator('[data-mail-body]').textContent()).toContain(path);
-  await page.locator('[data-mail-body] a', { hasText: path }).click();
+  await page.locator('[data-mail-body] a', { hasText: `${path}?token=` }).click();
   await page.waitForURL((url) => url.pathname === path);
 }
 
