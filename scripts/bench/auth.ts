@@ -38,7 +38,7 @@ export default { async fetch(request) {
   if (new URL(request.url).pathname === '/hash') return new Response(await hashPassword('${PASSWORD}', PASSWORD_PARAMS));
   return new Response('ok');
 } };`);
-  const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent' });
+  const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', conditions: ['workerd', 'worker'], write: false, logLevel: 'silent' });
   const mf = new Miniflare({ modules: true, script: bundle.outputFiles[0]!.text, compatibilityDate: '2026-04-01' });
   try {
     await mf.dispatchFetch('http://bench/hash');
@@ -80,7 +80,10 @@ async function signIn(username: string): Promise<number> {
       headers: { origin: URL_BASE, cookie: `csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: csrf, identifier: username, password: PASSWORD }),
     });
-    if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`);
+    if (response.status !== 303) {
+      const refusal = /<div class="error-summary"[\s\S]*?<p>([^<]*)<\/p>/.exec(await response.text())?.[1];
+      throw new Error(`sign-in answered ${response.status}: ${refusal}`);
+    }
   });
 }
 
