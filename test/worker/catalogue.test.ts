@@ -93,7 +93,7 @@ describe('catalogue store', () => {
 
   it('refuses import and snapshot without the operator token', async () => {
     expect((await importCatalogue(fixtureCatalogue(), FIXTURE_FILES, {})).status).toBe(403);
-    expect((await importCatalogue(fixtureCatalogue(), FIXTURE_FILES, { authorization: 'Bearer wrong' })).status).toBe(403);
+    expect((await importCatalogue(fixtureCatalogue(), FIXTURE_FILES, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await SELF.fetch('https://portal.test/api/internal/catalogue/snapshot')).status).toBe(403);
   });
 });

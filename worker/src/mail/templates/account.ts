@@ -12,7 +12,7 @@ interface Recipient {
   email: string;
 }
 
-export function portalUrl(env: Env, path: string): string {
+function portalUrl(env: Env, path: string): string {
   return new URL(path, env.PORTAL_PUBLIC_URL).href;
 }
 
