@@ -21,6 +21,9 @@ export default defineConfig(async () => {
             REBUILD_HOOK_URL: `${inject('hookUrl')}/rebuild`,
             HOOK_URL: inject('hookUrl'),
           },
+          // Miniflare's local send_email binding: checks and logs the MIME message, so the Cloudflare mail
+          // transport is tested without sending anything.
+          email: { send_email: [{ name: 'MAILER' }] },
         },
       })),
     ],

@@ -95,7 +95,9 @@ async function main(): Promise<void> {
 
   // Its own process group, so stopping the portal stops wrangler and workerd with it.
   dev = spawn(process.execPath, [WRANGLER, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', STATE_DIR,
-    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`, '--var', `SFTP_PORT:${SFTP_PORT}`],
+    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`, '--var', `SFTP_PORT:${SFTP_PORT}`,
+    // Mails stay in the local outbox; the dev mailbox shows them so a sign-up can be finished by hand.
+    '--var', 'DEV_MAILBOX:on'],
   { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   const built = currentBuild();
   if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request();
   await waitForSite();
-  log(`portail prêt : http://localhost:${PORT}`);
+  log(`portail prêt : http://localhost:${PORT} (e-mails : http://localhost:${PORT}/dev/mailbox)`);
 }
 
 main().catch((error: Error) => {

@@ -104,7 +104,7 @@ describe('public catalogue', () => {
     expect(url.searchParams.getAll('format')).toHaveLength(1);
     await screenshot(page, 'search-two-facets');
     await page.reload();
-    await expect.poll(() => resultCount(page)).toBe(format.count);
+    await expect.poll(() => resultCount(page), { timeout: 30_000 }).toBe(format.count);
     await page.close();
   });
 

@@ -230,7 +230,7 @@ describe('demo files', () => {
 describe('editorial pages', () => {
   it('each page has a front-matter title and description, and the about page says the data are illustrative', () => {
     const pages = readdirSync(pagesDir).filter((f) => f.endsWith('.md')).sort();
-    expect(pages).toEqual(['a-propos.md', 'aide-sftp.md', 'aide.md', 'contact.md', 'mentions-legales.md']);
+    expect(pages).toEqual(['a-propos.md', 'aide-sftp.md', 'aide.md', 'conditions-utilisation.md', 'contact.md', 'mentions-legales.md']);
     for (const page of pages) {
       const front = readFileSync(join(pagesDir, page), 'utf8').match(/^---\n([\s\S]*?)\n---\n/)?.[1] ?? '';
       expect(front, page).toMatch(/^title: \S.*$/m);

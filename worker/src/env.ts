@@ -23,4 +23,20 @@ export interface Env {
   SFTP_PORT?: string;
   /** Largest file a user may deposit over SFTP, in bytes (100 MB when unset). */
   SFTP_MAX_FILE_BYTES?: string;
+  /** How mail leaves: 'outbox' (kept in D1 only, the local default), 'cloudflare' (MAILER binding) or 'http' (MAIL_API_URL). */
+  MAIL_TRANSPORT?: string;
+  /** Sender address of the portal's mail (a domain set up for Email Routing when MAIL_TRANSPORT is 'cloudflare'). */
+  MAIL_FROM?: string;
+  /** Cloudflare send_email binding (wrangler.toml [[send_email]]), used when MAIL_TRANSPORT is 'cloudflare'. */
+  MAILER?: SendEmail;
+  /** HTTP mail API receiving one JSON POST per mail, when MAIL_TRANSPORT is 'http'. */
+  MAIL_API_URL?: string;
+  /** Secret: bearer token of the HTTP mail API. */
+  MAIL_API_TOKEN?: string;
+  /** 'on' serves the local dev mailbox at /dev/mailbox (npm start sets it); never set it in production. */
+  DEV_MAILBOX?: string;
+  /** Unconfirmed accounts are deleted after this many hours (48 when unset). */
+  ACCOUNT_PURGE_HOURS?: string;
+  /** Pending role and organisation requests are cancelled after this many days (30 when unset). */
+  REQUEST_PURGE_DAYS?: string;
 }

@@ -20,6 +20,18 @@ import {
   sftpRenameHandler, sftpStatHandler, sftpWriteHandler,
 } from './http/sftp/internal';
 import { addSftpKeyHandler, deleteDepositedFileHandler, deleteSftpKeyHandler, sftpPageHandler } from './http/account/sftp';
+import { confirmFormHandler, confirmHandler, resendFormHandler, resendHandler } from './http/account/confirm';
+import { deleteFormHandler, deleteHandler } from './http/account/delete';
+import { emailConfirmFormHandler, emailConfirmHandler, emailFormHandler, emailHandler } from './http/account/email';
+import { meHandler } from './http/account/me';
+import { passwordFormHandler, passwordHandler } from './http/account/password';
+import { profileFormHandler, profileHandler } from './http/account/profile';
+import { registerFormHandler, registerHandler } from './http/account/register';
+import { newPasswordFormHandler, newPasswordHandler, resetFormHandler, resetHandler } from './http/account/reset';
+import { termsFormHandler, termsHandler } from './http/account/terms';
+import { createTokenHandler, revokeTokenHandler, tokensPageHandler } from './http/account/tokens';
+import { mailboxHandler, mailHandler } from './http/dev/mailbox';
+import { purge } from './jobs/purge';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { t } from './i18n';
 import { dashboardHandler as adminDashboardHandler } from './http/admin/dashboard';
@@ -98,6 +110,35 @@ const router = Router<IRequest, Args>()
   .post('/user/sftp/keys', addSftpKeyHandler)
   .post('/user/sftp/keys/delete', deleteSftpKeyHandler)
   .post('/user/sftp/files/delete', deleteDepositedFileHandler)
+  // Account flows: sign-up and confirmation, reset, settings, API tokens, the dev mailbox.
+  .get('/user/register', registerFormHandler)
+  .post('/user/register', registerHandler)
+  .get('/user/confirm', confirmFormHandler)
+  .post('/user/confirm', confirmHandler)
+  .get('/user/confirm/resend', resendFormHandler)
+  .post('/user/confirm/resend', resendHandler)
+  .get('/user/reset', resetFormHandler)
+  .post('/user/reset', resetHandler)
+  .get('/user/reset/new', newPasswordFormHandler)
+  .post('/user/reset/new', newPasswordHandler)
+  .get('/user/terms', termsFormHandler)
+  .post('/user/terms', termsHandler)
+  .get('/user/profile', profileFormHandler)
+  .post('/user/profile', profileHandler)
+  .get('/user/password', passwordFormHandler)
+  .post('/user/password', passwordHandler)
+  .get('/user/email', emailFormHandler)
+  .post('/user/email', emailHandler)
+  .get('/user/email/confirm', emailConfirmFormHandler)
+  .post('/user/email/confirm', emailConfirmHandler)
+  .get('/user/delete', deleteFormHandler)
+  .post('/user/delete', deleteHandler)
+  .get('/user/tokens', tokensPageHandler)
+  .post('/user/tokens', createTokenHandler)
+  .post('/user/tokens/:id/revoke', revokeTokenHandler)
+  .get('/api/me', meHandler)
+  .get('/dev/mailbox', mailboxHandler)
+  .get('/dev/mailbox/:id', mailHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
@@ -129,5 +170,8 @@ export default {
   },
   async queue(batch, env) {
     await handleRebuildMessages(batch.messages, env);
+  },
+  async scheduled(_controller, env) {
+    await purge(env);
   },
 } satisfies ExportedHandler<Env, JobMessage>;

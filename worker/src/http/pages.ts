@@ -5,6 +5,7 @@ import type { Env } from '../env';
 import { t, type Lang } from '../i18n';
 import { html, type Html } from '../render/html';
 import { renderPage, type Section } from '../render/layout';
+import { termsOutdated } from '../store/accounts';
 import { requestContext } from './actor';
 import { csrfToken } from './csrf';
 
@@ -64,12 +65,23 @@ export function safeNextPath(value: unknown, fallback = '/user'): string {
 
 export type SignedIn = Extract<Actor, { kind: 'user' }>;
 
-/** The signed-in user, or a redirect to the sign-in page that comes back here. */
+// Pages open to a user who has not accepted the newest conditions: the page to accept them, and the deletion of
+// the account (refusing them is leaving).
+const TERMS_EXEMPT = new Set(['/user/terms', '/user/delete']);
+
+/**
+ * The signed-in user, or a redirect: to the sign-in page, or to the conditions d'utilisation when a newer version
+ * awaits acceptance; both come back here.
+ */
 export async function requireUser(request: Request, env: Env): Promise<SignedIn | Response> {
   const { actor } = await requestContext(request, env);
-  if (actor.kind === 'user') return actor;
   const url = new URL(request.url);
-  return redirect(request, env, `/user/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  const here = encodeURIComponent(url.pathname + url.search);
+  if (actor.kind !== 'user') return redirect(request, env, `/user/login?next=${here}`);
+  if (!TERMS_EXEMPT.has(url.pathname) && (await termsOutdated(env.DB, actor.id))) {
+    return redirect(request, env, request.method === 'GET' ? `/user/terms?next=${here}` : '/user/terms');
+  }
+  return actor;
 }
 
 export async function forbiddenPage(request: Request, env: Env, message = t(LANG, 'auth.forbidden')): Promise<Response> {

@@ -1,6 +1,7 @@
 // Sessions the Lucia-guide way: a random token in the cookie, only its SHA-256 in D1, a sliding 30-day expiry.
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { generateSecret, hashSecret } from '../domain/secrets';
+
+export { generateSecret, hashSecret };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = 30 * DAY_MS;
@@ -12,15 +13,6 @@ export interface Session {
   userId: string;
   createdAt: Date;
   expiresAt: Date;
-}
-
-/** 160 random bits, base32: the secret handed out (session cookie, API token, mail link). */
-export function generateSecret(): string {
-  return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
-}
-
-export function hashSecret(secret: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
 export async function createSession(db: D1Database, userId: string, now = new Date()): Promise<{ token: string; session: Session }> {

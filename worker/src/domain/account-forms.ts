@@ -1,0 +1,167 @@
+// What the account forms accept (sign-up, profile, API token), as pure functions of the submitted values: each
+// refused field gets an i18n message key, so the form can say exactly what to fix. Uniqueness needs the database
+// and is checked by the handlers.
+import type { MessageKey } from '../i18n';
+import {
+  emailProblem, normalizeEmail, passwordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PHONE_PATTERN, usernameProblem,
+} from './accounts';
+import type { RequestKind } from './role-requests';
+import { ORGANIZATION_TYPES, type OrganizationType } from './vocabulary';
+
+export type Problem = MessageKey | { key: MessageKey; params: Record<string, string | number> };
+export type Problems = Record<string, Problem>;
+
+export const NAME_MAX_LENGTH = 150;
+const DOMAIN_PATTERN = /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const POSTCODE_PATTERN = /^[0-9]{5}$/;
+
+/** Password rule with the figures its messages quote. */
+export function passwordFieldProblem(password: string, related: readonly string[]): Problem | null {
+  const key = passwordProblem(password, related);
+  return key ? { key, params: { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH } } : null;
+}
+
+function nameProblem(value: string): Problem | null {
+  if (!value) return 'form.required';
+  if (value.length > NAME_MAX_LENGTH) return { key: 'signup.name.tooLong', params: { max: NAME_MAX_LENGTH } };
+  return null;
+}
+
+/** Empty is allowed (the phone is optional); otherwise digits, spaces, dots, dashes and a leading +. */
+export function phoneProblem(phone: string): Problem | null {
+  return phone && !PHONE_PATTERN.test(phone) ? 'account.phone.invalid' : null;
+}
+
+export interface ProfileInput {
+  firstName: string;
+  lastName: string;
+  phone: string | null;
+}
+
+export function profileInput(values: Record<string, string>): { input: ProfileInput; problems: Problems } {
+  const input: ProfileInput = {
+    firstName: (values.first_name ?? '').trim(),
+    lastName: (values.last_name ?? '').trim(),
+    phone: (values.phone ?? '').trim() || null,
+  };
+  const problems: Problems = {};
+  const first = nameProblem(input.firstName);
+  if (first) problems.first_name = first;
+  const last = nameProblem(input.lastName);
+  if (last) problems.last_name = last;
+  const phone = phoneProblem(input.phone ?? '');
+  if (phone) problems.phone = phone;
+  return { input, problems };
+}
+
+export type OrganizationChoice = 'none' | 'existing' | 'new';
+
+export interface SignUpInput extends ProfileInput {
+  username: string;
+  email: string;
+  password: string;
+  organization: OrganizationChoice;
+  organizationId: string;
+  newOrganization: {
+    legalName: string;
+    orgType: OrganizationType;
+    description: string;
+    website: string;
+    email: string;
+    phone: string;
+    address: string;
+    postcode: string;
+    city: string;
+    emailDomains: string[];
+  };
+  /** Always 'member', plus the roles ticked. */
+  roles: Array<Exclude<RequestKind, 'organization'>>;
+  termsAccepted: boolean;
+}
+
+/** "ville.fr, mairie.ville.fr" or one per line; an "@" before a domain is tolerated. */
+export function parseDomains(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))];
+}
+
+export function signUpInput(values: Record<string, string>): { input: SignUpInput; problems: Problems } {
+  const profile = profileInput(values);
+  const choice = values.organization;
+  const orgType = values.org_type ?? '';
+  const input: SignUpInput = {
+    ...profile.input,
+    username: (values.username ?? '').trim(),
+    email: normalizeEmail(values.email ?? ''),
+    password: values.password ?? '',
+    organization: choice === 'existing' || choice === 'new' ? choice : 'none',
+    organizationId: (values.organization_id ?? '').trim(),
+    newOrganization: {
+      legalName: (values.org_legal_name ?? '').trim().replace(/\s+/g, ' '),
+      orgType: (ORGANIZATION_TYPES as readonly string[]).includes(orgType) ? (orgType as OrganizationType) : 'autre',
+      description: (values.org_description ?? '').trim(),
+      website: (values.org_website ?? '').trim(),
+      email: normalizeEmail(values.org_email ?? ''),
+      phone: (values.org_phone ?? '').trim(),
+      address: (values.org_address ?? '').trim(),
+      postcode: (values.org_postcode ?? '').trim(),
+      city: (values.org_city ?? '').trim(),
+      emailDomains: parseDomains(values.org_email_domains ?? ''),
+    },
+    roles: [
+      'member',
+      ...(values.contributor === 'on' ? ['contributor' as const] : []),
+      ...(values.referent === 'on' ? ['referent' as const] : []),
+    ],
+    termsAccepted: values.terms === 'on',
+  };
+  const problems: Problems = { ...profile.problems };
+  const username = usernameProblem(input.username);
+  if (username) problems.username = username;
+  const email = emailProblem(input.email);
+  if (email) problems.email = email;
+  const password = passwordFieldProblem(input.password, [input.username, input.email.split('@')[0] ?? '']);
+  if (password) problems.password = password;
+
+  if (input.organization === 'existing' && !input.organizationId) problems.organization_id = 'signup.organization.choose';
+  if (input.organization === 'none' && input.roles.length > 1) problems.organization = 'signup.roles.needOrganization';
+  if (input.organization === 'new') {
+    const org = input.newOrganization;
+    if (!org.legalName) problems.org_legal_name = 'roles.legalNameRequired';
+    else if (org.legalName.length > 100) problems.org_legal_name = { key: 'signup.org.legalNameTooLong', params: { max: 100 } };
+    if (!(ORGANIZATION_TYPES as readonly string[]).includes(orgType)) problems.org_type = 'signup.org.typeRequired';
+    if (org.website && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(org.website)) problems.org_website = 'signup.org.websiteInvalid';
+    if (org.email && emailProblem(org.email)) problems.org_email = 'account.email.invalid';
+    const orgPhone = phoneProblem(org.phone);
+    if (orgPhone) problems.org_phone = orgPhone;
+    if (org.postcode && !POSTCODE_PATTERN.test(org.postcode)) problems.org_postcode = 'signup.org.postcodeInvalid';
+    const badDomain = org.emailDomains.find((d) => !DOMAIN_PATTERN.test(d));
+    if (badDomain) problems.org_email_domains = { key: 'signup.org.domainInvalid', params: { domain: badDomain } };
+    if (org.description.length > 5000) problems.org_description = { key: 'signup.org.descriptionTooLong', params: { max: 5000 } };
+  }
+  if (!input.termsAccepted) problems.terms = 'signup.terms.required';
+  return { input, problems };
+}
+
+export interface ApiTokenInput {
+  name: string;
+  scope: 'read' | 'read_write';
+  /** End of the chosen day (UTC), or null for a token that does not expire. */
+  expiresAt: string | null;
+}
+
+export function apiTokenInput(values: Record<string, string>, now = new Date()): { input: ApiTokenInput; problems: Problems } {
+  const name = (values.name ?? '').trim();
+  const expiry = (values.expires_on ?? '').trim();
+  const problems: Problems = {};
+  if (!name) problems.name = 'form.required';
+  else if (name.length > 100) problems.name = { key: 'tokens.name.tooLong', params: { max: 100 } };
+  if (values.scope !== 'read' && values.scope !== 'read_write') problems.scope = 'tokens.scope.required';
+  let expiresAt: string | null = null;
+  if (expiry) {
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(expiry) ? new Date(`${expiry}T23:59:59.999Z`) : null;
+    if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== expiry) problems.expires_on = 'tokens.expiry.invalid';
+    else if (date <= now) problems.expires_on = 'tokens.expiry.past';
+    else expiresAt = date.toISOString();
+  }
+  return { input: { name, scope: values.scope === 'read' ? 'read' : 'read_write', expiresAt }, problems };
+}
