@@ -112,7 +112,7 @@ describe('role requests and their validation', () => {
     const admin = await createUser({ username: 'admin', email: 'admin@portail.example', isAdmin: true });
     const agent = await createUser({ username: 'agent', email: 'agent@lodeve.fr' });
     const asked = await postForm('/user/organizations/create', {
-      org_legal_name: 'Syndicat mixte du Lodévois', org_type: 'syndicat', org_domains: 'lodevois.fr, lodeve.fr', referent: 'on',
+      org_legal_name: 'Syndicat mixte du Lodévois', org_type: 'syndicat', org_email_domains: 'lodevois.fr, lodeve.fr', referent: 'on',
     }, await signedInCookie(agent.id));
     expect(asked.status).toBe(303);
     const org = await env.DB.prepare("SELECT id, slug, is_active, email_domains FROM organizations WHERE legal_name = 'Syndicat mixte du Lodévois'")

@@ -1,19 +1,16 @@
 // What the account forms accept (sign-up, profile, API token), as pure functions of the submitted values: each
 // refused field gets an i18n message key, so the form can say exactly what to fix. Uniqueness needs the database
 // and is checked by the handlers.
-import type { MessageKey } from '../i18n';
 import {
   emailProblem, normalizeEmail, passwordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PHONE_PATTERN, usernameProblem,
 } from './accounts';
 import type { RequestKind } from './role-requests';
-import { ORGANIZATION_TYPES, type OrganizationType } from './vocabulary';
+import { organizationRequestInput, type NewOrganization } from './organization-request';
 
-export type Problem = MessageKey | { key: MessageKey; params: Record<string, string | number> };
-export type Problems = Record<string, Problem>;
+export type { Problem, Problems } from './organization-request';
+import type { Problem, Problems } from './organization-request';
 
 export const NAME_MAX_LENGTH = 150;
-const DOMAIN_PATTERN = /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const POSTCODE_PATTERN = /^[0-9]{5}$/;
 
 /** Password rule with the figures its messages quote. */
 export function passwordFieldProblem(password: string, related: readonly string[]): Problem | null {
@@ -62,32 +59,16 @@ export interface SignUpInput extends ProfileInput {
   password: string;
   organization: OrganizationChoice;
   organizationId: string;
-  newOrganization: {
-    legalName: string;
-    orgType: OrganizationType;
-    description: string;
-    website: string;
-    email: string;
-    phone: string;
-    address: string;
-    postcode: string;
-    city: string;
-    emailDomains: string[];
-  };
+  newOrganization: NewOrganization;
   /** Always 'member', plus the roles ticked. */
   roles: Array<Exclude<RequestKind, 'organization'>>;
   termsAccepted: boolean;
 }
 
-/** "ville.fr, mairie.ville.fr" or one per line; an "@" before a domain is tolerated. */
-export function parseDomains(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))];
-}
-
 export function signUpInput(values: Record<string, string>): { input: SignUpInput; problems: Problems } {
   const profile = profileInput(values);
   const choice = values.organization;
-  const orgType = values.org_type ?? '';
+  const requested = organizationRequestInput(values);
   const input: SignUpInput = {
     ...profile.input,
     username: (values.username ?? '').trim(),
@@ -95,18 +76,7 @@ export function signUpInput(values: Record<string, string>): { input: SignUpInpu
     password: values.password ?? '',
     organization: choice === 'existing' || choice === 'new' ? choice : 'none',
     organizationId: (values.organization_id ?? '').trim(),
-    newOrganization: {
-      legalName: (values.org_legal_name ?? '').trim().replace(/\s+/g, ' '),
-      orgType: (ORGANIZATION_TYPES as readonly string[]).includes(orgType) ? (orgType as OrganizationType) : 'autre',
-      description: (values.org_description ?? '').trim(),
-      website: (values.org_website ?? '').trim(),
-      email: normalizeEmail(values.org_email ?? ''),
-      phone: (values.org_phone ?? '').trim(),
-      address: (values.org_address ?? '').trim(),
-      postcode: (values.org_postcode ?? '').trim(),
-      city: (values.org_city ?? '').trim(),
-      emailDomains: parseDomains(values.org_email_domains ?? ''),
-    },
+    newOrganization: requested.organization,
     roles: [
       'member',
       ...(values.contributor === 'on' ? ['contributor' as const] : []),
@@ -124,20 +94,7 @@ export function signUpInput(values: Record<string, string>): { input: SignUpInpu
 
   if (input.organization === 'existing' && !input.organizationId) problems.organization_id = 'signup.organization.choose';
   if (input.organization === 'none' && input.roles.length > 1) problems.organization = 'signup.roles.needOrganization';
-  if (input.organization === 'new') {
-    const org = input.newOrganization;
-    if (!org.legalName) problems.org_legal_name = 'roles.legalNameRequired';
-    else if (org.legalName.length > 100) problems.org_legal_name = { key: 'signup.org.legalNameTooLong', params: { max: 100 } };
-    if (!(ORGANIZATION_TYPES as readonly string[]).includes(orgType)) problems.org_type = 'signup.org.typeRequired';
-    if (org.website && !/^https?:\/\/[^\s/]+\.[^\s]+$/.test(org.website)) problems.org_website = 'signup.org.websiteInvalid';
-    if (org.email && emailProblem(org.email)) problems.org_email = 'account.email.invalid';
-    const orgPhone = phoneProblem(org.phone);
-    if (orgPhone) problems.org_phone = orgPhone;
-    if (org.postcode && !POSTCODE_PATTERN.test(org.postcode)) problems.org_postcode = 'signup.org.postcodeInvalid';
-    const badDomain = org.emailDomains.find((d) => !DOMAIN_PATTERN.test(d));
-    if (badDomain) problems.org_email_domains = { key: 'signup.org.domainInvalid', params: { domain: badDomain } };
-    if (org.description.length > 5000) problems.org_description = { key: 'signup.org.descriptionTooLong', params: { max: 5000 } };
-  }
+  if (input.organization === 'new') Object.assign(problems, requested.problems);
   if (!input.termsAccepted) problems.terms = 'signup.terms.required';
   return { input, problems };
 }

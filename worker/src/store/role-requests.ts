@@ -3,8 +3,8 @@ import { emailDomain } from '../domain/accounts';
 import { webmailPatterns, webmailRuleAllows } from '../domain/email-domains';
 import { can, type Actor, type RequestFacts, type Role } from '../domain/permissions';
 import { requestsToFile, rolesAfterDropping, rolesGranted, type RequestKind, type RequestStatus } from '../domain/role-requests';
+import type { NewOrganization } from '../domain/organization-request';
 import { slugify } from '../domain/slug';
-import type { OrganizationType } from '../domain/vocabulary';
 import type { Env } from '../env';
 import type { MessageKey } from '../i18n';
 import { sendMails } from '../mail/mailer';
@@ -65,24 +65,12 @@ export async function fileRoleRequest(env: Env, user: { id: string; email: strin
   return { ok: true, requestIds: ids };
 }
 
-export interface NewOrganization {
-  legalName: string;
-  orgType: OrganizationType;
-  description?: string;
-  website?: string;
-  email?: string;
-  phone?: string;
-  address?: string;
-  postcode?: string;
-  city?: string;
-  emailDomains?: string[];
-}
 
 /**
  * Asks for a new organisation: it is stored inactive (invisible, nobody can join it) with a request that only
  * an administrator can accept. Roles the requester asks in it are filed once it is active.
  */
-export async function fileOrganizationRequest(env: Env, user: { id: string }, organization: NewOrganization, message = ''): Promise<FileResult & { organizationId?: string }> {
+export async function fileOrganizationRequest(env: Env, user: { id: string }, organization: Pick<NewOrganization, 'legalName' | 'orgType'> & Partial<NewOrganization>, message = ''): Promise<FileResult & { organizationId?: string }> {
   const legalName = organization.legalName.trim();
   if (!legalName) return { ok: false, problem: 'roles.legalNameRequired' };
   const taken = await env.DB.prepare('SELECT 1 FROM organizations WHERE legal_name = ? COLLATE NOCASE').bind(legalName).first();

@@ -5,9 +5,8 @@ import type { IRequest } from 'itty-router';
 import { signUpInput, type SignUpInput } from '../../domain/account-forms';
 import { PASSWORD_MIN_LENGTH } from '../../domain/accounts';
 import { hashPassword, scryptParams } from '../../domain/password-hash';
-import { ORGANIZATION_TYPES } from '../../domain/vocabulary';
 import type { Env } from '../../env';
-import { organizationTypeLabel, t } from '../../i18n';
+import { t } from '../../i18n';
 import { confirmAccountCreationMail } from '../../mail/templates/account';
 import { sendMails } from '../../mail/mailer';
 import { checkboxField, csrfField, selectField, textField, type FieldErrors } from '../../render/forms';
@@ -17,6 +16,7 @@ import { currentTerms, emailTaken, insertAccountStatement, usernameTaken } from 
 import { auditStatement } from '../../store/audit';
 import { fileOrganizationRequest, fileRoleRequest, type FileResult } from '../../store/role-requests';
 import { requestContext } from '../actor';
+import { organizationFields } from '../roles/organization-form';
 import { csrfToken, csrfValid } from '../csrf';
 import { formValues, LANG, pageResponse, redirect } from '../pages';
 import { formErrors, messagePage, summary } from './common';
@@ -77,17 +77,7 @@ ${summary(e, state.general)}
     <fieldset>
       <legend>${t(LANG, 'signup.section.newOrganization')}</legend>
       <p class="field-hint">${t(LANG, 'signup.org.hint')}</p>
-      ${field('org_legal_name', t(LANG, 'signup.org.legalName'), { hint: t(LANG, 'signup.org.legalNameHint') })}
-      ${selectField({ lang: LANG, name: 'org_type', label: t(LANG, 'signup.org.type'), value: v.org_type, error: e.org_type,
-        placeholder: t(LANG, 'signup.org.typePlaceholder'), choices: ORGANIZATION_TYPES.map((code) => ({ value: code, label: organizationTypeLabel(LANG, code) })) })}
-      ${field('org_description', t(LANG, 'signup.org.description'), { multiline: true, hint: t(LANG, 'signup.org.descriptionHint') })}
-      ${field('org_website', t(LANG, 'signup.org.website'), { type: 'url', hint: t(LANG, 'signup.org.websiteHint') })}
-      ${field('org_email', t(LANG, 'signup.org.email'), { type: 'email' })}
-      ${field('org_phone', t(LANG, 'signup.org.phone'), { type: 'tel' })}
-      ${field('org_address', t(LANG, 'signup.org.address'))}
-      ${field('org_postcode', t(LANG, 'signup.org.postcode'), { attributes: html`inputmode="numeric"` })}
-      ${field('org_city', t(LANG, 'signup.org.city'))}
-      ${field('org_email_domains', t(LANG, 'signup.org.emailDomains'), { hint: t(LANG, 'signup.org.emailDomainsHint') })}
+      ${organizationFields(LANG, v, e, false)}
     </fieldset>
   </fieldset>
   <fieldset>

@@ -1,6 +1,7 @@
 // "Mes organisations": the user's roles (and dropping them), their requests, and the forms to join an organisation,
 // become contributeur or référent, or ask for a new organisation.
 import type { IRequest } from 'itty-router';
+import { organizationRequestInput } from '../../domain/organization-request';
 import type { Role } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { t } from '../../i18n';
@@ -11,7 +12,7 @@ import { fileOrganizationRequest, fileRoleRequest, notifyValidators, requestsOfU
 import { findUserById } from '../../store/users';
 import { csrfToken, csrfValid } from '../csrf';
 import { formValues, LANG, pageResponse, redirect, requireUser, type SignedIn } from '../pages';
-import { organizationFields, readOrganization } from './organization-form';
+import { organizationFields } from './organization-form';
 
 const ROLES: readonly Role[] = ['member', 'contributor', 'referent'];
 
@@ -121,7 +122,7 @@ export async function createOrganizationHandler(request: IRequest, env: Env): Pr
   const form = await request.formData();
   const values = formValues(form);
   if (!csrfValid(request, form)) return myOrganizationsPage(request, env, actor, { values, general: t(LANG, 'auth.csrf'), status: 403 });
-  const { organization, problems } = readOrganization(values);
+  const { organization, problems } = organizationRequestInput(values);
   if (Object.keys(problems).length > 0) {
     return myOrganizationsPage(request, env, actor, { values, createErrors: translateErrors(LANG, problems), status: 400 });
   }
