@@ -16,6 +16,8 @@ const log = (message: string) => console.log(`[portail] ${message}`);
 
 const WRANGLER = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const SFTP_PORT = Number(process.env.SFTP_PORT ?? DEFAULT_SFTP_PORT);
+// One public address for the Worker (absolute URLs of the APIs) and the static build (canonical links, sitemap, feeds).
+const PUBLIC_URL = (process.env.PORTAL_PUBLIC_URL ??= `http://localhost:${PORT}`);
 
 function wrangler(args: string[]): void {
   const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: 'inherit' });
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
 
   // Its own process group, so stopping the portal stops wrangler and workerd with it.
   dev = spawn(process.execPath, [WRANGLER, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', STATE_DIR,
-    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:http://localhost:${PORT}`, '--var', `SFTP_PORT:${SFTP_PORT}`,
+    '--var', `REBUILD_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, '--var', `PORTAL_PUBLIC_URL:${PUBLIC_URL}`, '--var', `SFTP_PORT:${SFTP_PORT}`,
     // Mails stay in the local outbox; the dev mailbox shows them so a sign-up can be finished by hand.
     '--var', 'DEV_MAILBOX:on'],
   { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true });

@@ -46,6 +46,7 @@ ${actor.isAdmin ? html`<p><a class="button button-secondary" href="/admin">${t(L
   <li><a href="/user/email">${t(LANG, 'home.link.email')}</a></li>
   <li><a href="/user/password">${t(LANG, 'home.link.password')}</a></li>
   <li><a href="/user/tokens">${t(LANG, 'home.link.tokens')}</a></li>
+  <li><a href="/user/sftp">${t(LANG, 'home.link.sftp')}</a></li>
   <li><a href="/user/delete">${t(LANG, 'home.link.delete')}</a></li>
 </ul>
 </section>

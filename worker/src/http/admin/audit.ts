@@ -28,6 +28,21 @@ const ACTION_LABELS: Record<string, MessageKey> = {
   'organization.deactivate': 'admin.audit.action.organizationDeactivate',
   'organization.domains': 'admin.audit.action.organizationDomains',
   'catalogue.import': 'admin.audit.action.catalogueImport',
+  'account.created': 'admin.audit.action.accountCreated',
+  'account.confirmed': 'admin.audit.action.accountConfirmed',
+  'account.deleted': 'admin.audit.action.accountDeleted',
+  'account.email_change_requested': 'admin.audit.action.emailChangeRequested',
+  'account.email_changed': 'admin.audit.action.emailChanged',
+  'account.password_changed': 'admin.audit.action.passwordChanged',
+  'account.password_reset': 'admin.audit.action.passwordReset',
+  'account.profile_updated': 'admin.audit.action.profileUpdated',
+  'account.terms_accepted': 'admin.audit.action.termsAccepted',
+  'api_token.created': 'admin.audit.action.apiTokenCreated',
+  'api_token.revoked': 'admin.audit.action.apiTokenRevoked',
+  'dataset.create': 'admin.audit.action.datasetCreate',
+  'dataset.update': 'admin.audit.action.datasetUpdate',
+  'dataset.delete': 'admin.audit.action.datasetDelete',
+  'purge': 'admin.audit.action.purge',
 };
 
 const DETAIL_LABELS: Record<string, MessageKey> = {
