@@ -77,14 +77,16 @@ export function selectField(options: FieldOptions & { choices: readonly Choice[]
   return fieldFrame(options, control);
 }
 
-export function checkboxField(options: { name: string; label: Part; checked?: boolean; hint?: string; error?: string; value?: string }): Html {
-  const { name, label, checked, hint, error, value = 'on' } = options;
-  const described = describedBy(name, hint, error);
+/** `idSuffix` keeps ids unique when two forms of one page share a field name. */
+export function checkboxField(options: { name: string; label: Part; checked?: boolean; hint?: string; error?: string; value?: string; idSuffix?: string }): Html {
+  const { name, label, checked, hint, error, value = 'on', idSuffix = '' } = options;
+  const key = `${name}${idSuffix}`;
+  const described = describedBy(key, hint, error);
   return html`<div class="field field-checkbox${error ? ' field-invalid' : ''}">
-  ${error ? html`<p class="field-error" id="error-${name}">${error}</p>` : ''}
-  <input type="checkbox" id="field-${name}" name="${name}" value="${value}"${checked ? html` checked` : ''}${described ? html` aria-describedby="${described}"` : ''}>
-  <label for="field-${name}">${label}</label>
-  ${hint ? html`<p class="field-hint" id="hint-${name}">${hint}</p>` : ''}
+  ${error ? html`<p class="field-error" id="error-${key}">${error}</p>` : ''}
+  <input type="checkbox" id="field-${key}" name="${name}" value="${value}"${checked ? html` checked` : ''}${described ? html` aria-describedby="${described}"` : ''}>
+  <label for="field-${key}">${label}</label>
+  ${hint ? html`<p class="field-hint" id="hint-${key}">${hint}</p>` : ''}
 </div>`;
 }
 

@@ -54,8 +54,8 @@ ${[...roles].reverse().map((role) => html`<form method="post" action="/user/orga
 <table class="data-table"><thead><tr><th scope="col">${t(LANG, 'roles.requests.what')}</th><th scope="col">${t(LANG, 'roles.mine.organization')}</th><th scope="col">${t(LANG, 'roles.requests.date')}</th><th scope="col">${t(LANG, 'roles.requests.status')}</th></tr></thead>
 <tbody>${requests.map((r) => html`<tr><td>${t(LANG, `roles.kind.${r.kind}`)}</td><td>${r.legal_name}</td><td>${formatDateTime(LANG, r.created_at)}</td><td>${t(LANG, `roles.status.${r.status}`)}</td></tr>`)}</tbody></table>`;
 
-  const roleBoxes = html`${checkboxField({ name: 'contributor', label: t(LANG, 'roles.ask.contributor'), hint: t(LANG, 'roles.ask.contributorHint'), checked: values.contributor === 'on' })}
-${checkboxField({ name: 'referent', label: t(LANG, 'roles.ask.referent'), hint: t(LANG, 'roles.ask.referentHint'), checked: values.referent === 'on' })}`;
+  const roleBoxes = (idSuffix: string) => html`${checkboxField({ name: 'contributor', label: t(LANG, 'roles.ask.contributor'), hint: t(LANG, 'roles.ask.contributorHint'), checked: values.contributor === 'on', idSuffix })}
+${checkboxField({ name: 'referent', label: t(LANG, 'roles.ask.referent'), hint: t(LANG, 'roles.ask.referentHint'), checked: values.referent === 'on', idSuffix })}`;
 
   const body = html`<h1>${t(LANG, 'roles.mine.title')}</h1>
 ${notice ? html`<p class="success" role="status">${t(LANG, 'roles.ask.sent')}</p>` : ''}
@@ -69,7 +69,7 @@ ${requestList}
 <form method="post" action="/user/organizations/join" novalidate>${csrfField(token)}
 ${selectField({ lang: LANG, name: 'organization', label: t(LANG, 'roles.join.organization'), value: values.organization, error: state.joinErrors?.organization, required: true,
     placeholder: t(LANG, 'roles.join.choose'), choices: organizations.results.map((o) => ({ value: o.id, label: o.legal_name })) })}
-${roleBoxes}
+${roleBoxes('-join')}
 ${textField({ lang: LANG, name: 'message', label: t(LANG, 'roles.ask.message'), value: values.message, multiline: true })}
 <button type="submit" class="button">${t(LANG, 'roles.join.submit')}</button>
 </form>
@@ -79,7 +79,7 @@ ${textField({ lang: LANG, name: 'message', label: t(LANG, 'roles.ask.message'), 
 <p class="muted">${t(LANG, 'roles.create.help')}</p>
 <form method="post" action="/user/organizations/create" novalidate>${csrfField(token)}
 ${organizationFields(LANG, values, state.createErrors ?? {})}
-${roleBoxes}
+${roleBoxes('-create')}
 <button type="submit" class="button">${t(LANG, 'roles.create.submit')}</button>
 </form>
 </section>
