@@ -1,13 +1,10 @@
 // A person signs up, confirms from the dev mailbox, signs in and out, resets the password from the mailbox and
 // signs in again: against the portal started as `npm start` does, in Chromium.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const portal = inject('portalUrl');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const EMAIL = 'camille.dupont@ville-exemple.fr';
 const FIRST_PASSWORD = 'les tilleuls de la place du marché';
 const NEW_PASSWORD = 'un autre été sous les platanes';
@@ -22,16 +19,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Opens the newest mail to EMAIL whose subject matches, in the dev mailbox, and follows its link to `path`. */
 async function followMailedLink(page: Page, subject: RegExp, path: string): Promise<void> {

@@ -1,16 +1,14 @@
 // The public catalogue as a visitor sees it, against the portal started as `npm start` does.
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { importCatalogueFile } from '../../scripts/lib/import-client';
 import { catalogueImport, type CatalogueImport } from '../../worker/src/domain/import-schema';
 import { sortKey } from '../../site/lib/format';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = resolve(ROOT, 'dist');
@@ -18,7 +16,6 @@ const portal = inject('portalUrl');
 const demo: CatalogueImport = catalogueImport.parse(JSON.parse(readFileSync(resolve(ROOT, 'content/demo/catalogue.json'), 'utf8')));
 const published = demo.datasets.filter((d) => d.published);
 const restricted = demo.datasets.flatMap((d) => d.resources.filter((r) => r.accessLevel !== 'public').map((r) => ({ dataset: d, resource: r })));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let browser: Browser;
 
@@ -61,16 +58,6 @@ async function facetValues(page: Page, legend: string): Promise<{ label: string;
   })));
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('public catalogue', () => {
   it('the home page shows the counts, the thématiques and the latest datasets', async () => {

@@ -2,18 +2,16 @@
 // deletes it and sees it leave the catalogue — against the portal started as `npm start` does, in Chromium.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const portal = inject('portalUrl');
 const demo = JSON.parse(readFileSync(resolve(ROOT, 'content/demo/catalogue.json'), 'utf8')) as { organizations: { id: string; legalName: string }[] };
 const organization = demo.organizations[0]!;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const USERNAME = 'contributrice-e2e';
 const PASSWORD = 'une phrase de passe pour le test de bout en bout';
@@ -44,16 +42,6 @@ async function seedContributor(): Promise<void> {
   if (result.status !== 0) throw new Error(`wrangler d1 execute failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function resultCount(page: Page): Promise<number> {
   const text = (await page.locator('[data-count]').textContent()) ?? '';

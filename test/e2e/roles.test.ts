@@ -3,17 +3,14 @@
 // administrator validates both; Bruno signs up asking to contribute to it; Alice, now référente, validates him; Bruno
 // sees the contributor features.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const portal = inject('portalUrl');
 const stateDir = inject('stateDir');
 const ROOT = resolve(import.meta.dirname, '../..');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ORGANIZATION = 'Syndicat mixte des eaux du Lodévois';
 const ADMIN = { username: 'admin-portail', email: 'admin@portail.example', password: 'le phare de la jetée au petit matin' };
 const ALICE = { username: 'alice-martin', first: 'Alice', last: 'Martin', email: 'alice.martin@eaux-lodevois.fr', password: 'trois hérons sur la berge du lac' };
@@ -29,16 +26,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function signUp(page: Page, person: typeof ALICE, organization: 'new' | 'existing', role: 'Devenir référent' | 'Devenir contributeur'): Promise<void> {
   await page.goto(`${portal}/user/register`);
