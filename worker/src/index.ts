@@ -11,6 +11,7 @@ import { accountHomeHandler } from './http/account/home';
 import { createOrganizationHandler, dropRoleHandler, joinOrganizationHandler, myOrganizationsHandler } from './http/roles/my-organizations';
 import { decideHandler, validationQueueHandler } from './http/roles/validation';
 import { handleRebuildMessages } from './jobs/rebuild';
+import { handleIngestMessages } from './jobs/ingest';
 import { t } from './i18n';
 import { dashboardHandler } from './http/admin/dashboard';
 import {
@@ -22,6 +23,9 @@ import {
 } from './http/admin/organizations';
 import { auditHandler } from './http/admin/audit';
 import { membersHandler, removeMemberRoleHandler } from './http/roles/members';
+import { datastoreInfo, datastoreSearch, datastoreSearchSql } from './http/datastore/actions';
+import { exportHandler } from './http/datastore/export';
+import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
 
 type Args = [Env, ExecutionContext];
 
@@ -58,6 +62,21 @@ const router = Router<IRequest, Args>()
   .get('/admin/audit', auditHandler)
   .get('/user/organizations/:organizationId/members', membersHandler)
   .post('/user/organizations/:organizationId/members/remove', removeMemberRoleHandler)
+  // Datastore: CKAN actions (before any generic action route), exports and ingest status.
+  .get('/api/3/action/datastore_search', datastoreSearch)
+  .post('/api/3/action/datastore_search', datastoreSearch)
+  .get('/api/action/datastore_search', datastoreSearch)
+  .post('/api/action/datastore_search', datastoreSearch)
+  .get('/api/3/action/datastore_info', datastoreInfo)
+  .post('/api/3/action/datastore_info', datastoreInfo)
+  .get('/api/action/datastore_info', datastoreInfo)
+  .post('/api/action/datastore_info', datastoreInfo)
+  .get('/api/3/action/datastore_search_sql', datastoreSearchSql)
+  .post('/api/3/action/datastore_search_sql', datastoreSearchSql)
+  .get('/api/action/datastore_search_sql', datastoreSearchSql)
+  .post('/api/action/datastore_search_sql', datastoreSearchSql)
+  .get('/api/datastore/:resourceId/status', datastoreStatusHandler)
+  .get('/api/datastore/:resourceId/:file', exportHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
@@ -89,5 +108,6 @@ export default {
   },
   async queue(batch, env) {
     await handleRebuildMessages(batch.messages, env);
+    await handleIngestMessages(batch.messages, env);
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -4,8 +4,8 @@
 import type { Notice } from './datastore-types';
 
 export const MAX_COLUMN_NAME = 63;
-/** More columns than this is not a table but a mistake (SQLite's default limit is 2000). */
-export const MAX_COLUMNS = 1000;
+/** D1 allows 100 columns per table, `_id` included. */
+export const MAX_COLUMNS = 99;
 
 export interface Column {
   /** SQL name. */

@@ -186,7 +186,8 @@ export interface SearchSql {
 }
 
 /** The SELECT (and its COUNT) for a plan against a datastore table and its full-text index. */
-export function searchSql(plan: SearchPlan, table: string, ftsTable: string | null, columns: readonly DatastoreField[]): SearchSql {
+/** `afterId` pages an export by `_id` instead of OFFSET (only without a sort). */
+export function searchSql(plan: SearchPlan, table: string, ftsTable: string | null, columns: readonly DatastoreField[], afterId?: number): SearchSql {
   const types = new Map([[ID_FIELD.id, ID_FIELD.type], ...columns.map((c) => [c.id, c.type] as const)]);
   const where: string[] = [];
   const values: unknown[] = [];
@@ -212,15 +213,21 @@ export function searchSql(plan: SearchPlan, table: string, ftsTable: string | nu
       values.push(match);
     }
   }
+  const countWhere = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+  const countValues = [...values];
+  if (afterId !== undefined) {
+    where.push('_id > ?');
+    values.push(afterId);
+  }
   const whereSql = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   const columnsSql = plan.fields.map((f) => quoteId(f.id)).join(', ');
   const order = plan.sort ?? (plan.distinct ? null : '_id');
   const sql = `SELECT ${plan.distinct ? 'DISTINCT ' : ''}${columnsSql} FROM ${quoteId(table)}${whereSql}`
     + `${order ? ` ORDER BY ${order}` : ''} LIMIT ? OFFSET ?`;
   const countSql = plan.distinct
-    ? `SELECT count(*) AS total FROM (SELECT DISTINCT ${columnsSql} FROM ${quoteId(table)}${whereSql})`
-    : `SELECT count(*) AS total FROM ${quoteId(table)}${whereSql}`;
-  return { sql, values: [...values, plan.limit, plan.offset], countSql, countValues: values };
+    ? `SELECT count(*) AS total FROM (SELECT DISTINCT ${columnsSql} FROM ${quoteId(table)}${countWhere})`
+    : `SELECT count(*) AS total FROM ${quoteId(table)}${countWhere}`;
+  return { sql, values: [...values, plan.limit, plan.offset], countSql, countValues };
 }
 
 /** CSV or TSV text of rows, without a header (CKAN's records_format=csv/tsv). */

@@ -69,7 +69,7 @@ export async function csvSource(open: () => Promise<ReadableStream<Uint8Array>>)
   const guess = sniffEncoding(sample);
   const notices: Notice[] = [];
   let encoding = guess.encoding;
-  const decode = (bytes: Uint8Array) => new TextDecoder(encoding, { fatal: encoding === 'utf-8' }).decode(bytes.subarray(guess.bomLength), { stream: true });
+  const decode = (bytes: Uint8Array) => new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: true }).decode(bytes.subarray(guess.bomLength), { stream: true });
   let text: string;
   try {
     text = decode(sample);

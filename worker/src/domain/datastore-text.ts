@@ -30,7 +30,7 @@ export function sniffEncoding(sample: Uint8Array): EncodingGuess {
   if (controls > sample.length / 100) throw new TabularError({ key: 'datastore.error.binary' });
   try {
     // stream: true lets a multi-byte sequence cut at the end of the sample pass.
-    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(sample, { stream: true });
     return { encoding: 'utf-8', bomLength: 0 };
   } catch {
     return { encoding: 'windows-1252', bomLength: 0 };
