@@ -21,6 +21,11 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   'row_number', 'rank', 'dense_rank', 'ntile', 'lag', 'lead', 'first_value', 'last_value',
 ]);
 
+/** Node types of the parser's tree a query may contain; anything else (insert, pragma, attach…) is refused. */
+const NODE_TYPES: ReadonlySet<string> = new Set(['select', 'binary_expr', 'unary_expr', 'column_ref', 'function', 'aggr_func',
+  'expr_list', 'number', 'single_quote_string', 'double_quote_string', 'hex_string', 'bool', 'null', 'star', 'case', 'when', 'else',
+  'cast', 'default', 'origin', 'window', 'window_frame', 'ASC', 'DESC']);
+
 export class SqlRefused extends Error {
   constructor(readonly notice: Notice) {
     super(notice.key);
@@ -45,6 +50,18 @@ function functionName(node: Node): string {
     return parts.length === 1 ? parts[0]! : parts.join('.');
   }
   return '';
+}
+
+/** Lower-cased names of every table a subtree reads. */
+function tablesRead(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => tablesRead(n, found));
+  else if (isNode(node)) {
+    if (node.type === 'select' && Array.isArray(node.from)) {
+      for (const entry of node.from as Node[]) if (typeof entry.table === 'string') found.add(entry.table.toLowerCase());
+    }
+    for (const value of Object.values(node)) tablesRead(value, found);
+  }
+  return found;
 }
 
 /** Parses and checks; throws SqlRefused with the reason in French. */
@@ -75,17 +92,16 @@ export function parseQuery(sql: string): ParsedQuery {
     }
     if (!isNode(node)) return;
     let scope = ctes;
-    if (typeof node.type === 'string' && !['select', 'binary_expr', 'unary_expr', 'column_ref', 'function', 'aggr_func',
-      'expr_list', 'number', 'single_quote_string', 'double_quote_string', 'string', 'bool', 'null', 'star', 'case', 'when',
-      'else', 'cast', 'interval', 'default', 'origin', 'window', 'window_frame'].includes(node.type)) {
+    if (typeof node.type === 'string' && !NODE_TYPES.has(node.type)) {
       throw new SqlRefused({ key: 'datastore.sql.construct', params: { construct: node.type } });
     }
     if (node.type === 'select' && Array.isArray(node.with)) {
       const names = new Set(ctes);
       for (const cte of node.with as Node[]) {
-        if (cte.recursive) throw new SqlRefused({ key: 'datastore.sql.recursive' });
-        const name = isNode(cte.name) ? String(cte.name.value) : String(cte.name);
-        names.add(name.toLowerCase());
+        const name = (isNode(cte.name) ? String(cte.name.value) : String(cte.name)).toLowerCase();
+        // SQLite makes a CTE recursive when it reads itself, with or without the RECURSIVE keyword.
+        if (cte.recursive || tablesRead(cte.stmt).has(name)) throw new SqlRefused({ key: 'datastore.sql.recursive' });
+        names.add(name);
       }
       scope = names;
       for (const cte of node.with as Node[]) visit(cte.stmt, scope);
@@ -106,6 +122,9 @@ export function parseQuery(sql: string): ParsedQuery {
           if (!scope.has(entry.table.toLowerCase())) resourceIds.add(entry.table);
         } else if (isNode(entry.expr) && entry.expr.type === 'function') {
           throw new SqlRefused({ key: 'datastore.sql.tableFunction' });
+        } else if (!(isNode(entry.expr) && isNode(entry.expr.ast))) {
+          // Only named tables and subqueries: any other FROM item is something this check does not know.
+          throw new SqlRefused({ key: 'datastore.sql.construct', params: { construct: 'FROM' } });
         }
       }
     }
