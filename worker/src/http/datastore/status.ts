@@ -12,7 +12,12 @@ export async function statusHandler(request: IRequest, env: Env): Promise<Respon
   const resource = await findResourceById(env.DB, resourceId);
   if (!resource) return problem(404, m('datastore.api.notFound', { id: resourceId }));
   const actor = await resolveActor(request, env);
-  if (!can(actor, { action: 'dataset:edit', dataset: resource.facts.dataset })) return problem(403, m('datastore.api.statusForbidden'));
+  const creator = await env.DB.prepare('SELECT creator_user_id FROM datasets WHERE id = ?').bind(resource.datasetId).first<{ creator_user_id: string | null }>();
+  const dataset = { ...resource.facts.dataset, creatorUserId: creator?.creator_user_id ?? null };
+  // Those who edit the dataset follow its ingest; so does the operator tooling that published it.
+  if (!can(actor, { action: 'dataset:edit', dataset }) && !can(actor, { action: 'catalogue:import' })) {
+    return problem(403, m('datastore.api.statusForbidden'));
+  }
   const entry = await readEntry(env.DATASTORE, resourceId);
   if (!entry?.jobState) return problem(404, m('datastore.api.notFound', { id: resourceId }));
   return json({
