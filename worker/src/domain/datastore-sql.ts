@@ -11,9 +11,9 @@ export const MAX_SQL_LENGTH = 8000;
 /** Table references in one query (joins and subqueries included): enough for real use, not for cross-join bombs. */
 export const MAX_TABLE_REFERENCES = 4;
 
-/** Scalar and aggregate functions without side effects or unbounded output (no printf, zeroblob, randomblob…). */
+/** Scalar and aggregate functions without side effects or unbounded output (no printf, zeroblob, randomblob…); the parser reads EXISTS as one. */
 export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
-  'abs', 'avg', 'count', 'max', 'min', 'sum', 'total', 'group_concat', 'string_agg',
+  'exists', 'abs', 'avg', 'count', 'max', 'min', 'sum', 'total', 'group_concat', 'string_agg',
   'lower', 'upper', 'length', 'substr', 'substring', 'trim', 'ltrim', 'rtrim', 'replace', 'instr', 'round',
   'coalesce', 'ifnull', 'nullif', 'iif', 'typeof', 'hex', 'unicode', 'sign', 'ceil', 'ceiling', 'floor', 'trunc',
   'date', 'time', 'datetime', 'julianday', 'strftime', 'unixepoch',
