@@ -204,3 +204,22 @@ describe('ingest lifecycle', () => {
     expect(entry.tableName).not.toBeNull();
   });
 });
+
+describe('operator re-ingest', () => {
+  it('indexes the chosen Excel sheet instead of the last one, and is refused to anyone else', async () => {
+    const XLSX = corpusId(CORPUS.findIndex((c) => c.file === 'empty-last-sheet.xlsx'));
+    await publishCorpus(['empty-last-sheet.xlsx']);
+    await runIngest(XLSX);
+    expect((await readEntry(env.DATASTORE, XLSX))?.jobState).toBe('skipped');
+    const refused = await SELF.fetch(`https://portal.test/api/internal/datastore/${XLSX}/ingest`, { method: 'POST', body: '{"sheet":"Données"}' });
+    expect(refused.status).toBe(403);
+    const accepted = await SELF.fetch(`https://portal.test/api/internal/datastore/${XLSX}/ingest`, { method: 'POST', headers: OPERATOR, body: '{"sheet":"Données"}' });
+    expect(accepted.status).toBe(202);
+    expect((await readEntry(env.DATASTORE, XLSX))?.jobState).toBe('queued');
+    await runIngest(XLSX);
+    const entry = (await readEntry(env.DATASTORE, XLSX))!;
+    expect(entry.jobState).toBe('done');
+    expect(entry.sheet).toBe('Données');
+    expect((await action('datastore_search', { resource_id: XLSX })).body.result.records).toEqual([{ _id: 1, code: 1, nom: 'Données internes' }]);
+  });
+});

@@ -26,6 +26,7 @@ import { membersHandler, removeMemberRoleHandler } from './http/roles/members';
 import { datastoreInfo, datastoreSearch, datastoreSearchSql } from './http/datastore/actions';
 import { exportHandler } from './http/datastore/export';
 import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
+import { reingestHandler } from './http/datastore/ingest';
 
 type Args = [Env, ExecutionContext];
 
@@ -62,7 +63,7 @@ const router = Router<IRequest, Args>()
   .get('/admin/audit', auditHandler)
   .get('/user/organizations/:organizationId/members', membersHandler)
   .post('/user/organizations/:organizationId/members/remove', removeMemberRoleHandler)
-  // Datastore: CKAN actions (before any generic action route), exports and ingest status.
+  // Datastore: CKAN actions (before any generic action route), exports, ingest status and operator re-ingest.
   .get('/api/3/action/datastore_search', datastoreSearch)
   .post('/api/3/action/datastore_search', datastoreSearch)
   .get('/api/action/datastore_search', datastoreSearch)
@@ -76,6 +77,7 @@ const router = Router<IRequest, Args>()
   .get('/api/action/datastore_search_sql', datastoreSearchSql)
   .post('/api/action/datastore_search_sql', datastoreSearchSql)
   .get('/api/datastore/:resourceId/status', datastoreStatusHandler)
+  .post('/api/internal/datastore/:resourceId/ingest', reingestHandler)
   .get('/api/datastore/:resourceId/:file', exportHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
