@@ -72,7 +72,7 @@ async function waitFor<T>(probe: () => Promise<T | null>, what: string, timeoutM
 
 const operator = { authorization: `Bearer ${secrets.OPERATOR_TOKEN}` };
 
-interface Status { state: string; rowsLoaded: number; report: { rows: number; durationMs: number; errors: string[] } | null }
+interface Status { state: string; rowsLoaded: number; report: { rows: number; durationMs: number; errors: string[]; phasesMs: Record<string, number> } | null }
 
 /** Puts the big file at the resource's R2 key, asks for an ingest and waits for its report. */
 async function ingest(resourceId: string, fileKey: string, csv: string): Promise<{ rows: number; ms: number; wallMs: number }> {
@@ -88,6 +88,7 @@ async function ingest(resourceId: string, fileKey: string, csv: string): Promise
     return s.state === 'done' || s.state === 'failed' ? s : null;
   }, `ingest of ${resourceId}`);
   if (status.state !== 'done') throw new Error(`ingest failed: ${status.report?.errors.join(' ')}`);
+  log(`phases (ms) : ${JSON.stringify(status.report!.phasesMs)}`);
   return { rows: status.report!.rows, ms: status.report!.durationMs, wallMs: performance.now() - started };
 }
 

@@ -88,15 +88,15 @@ export class ColumnStats {
   /** Non-empty null markers seen (N/A, -, …): counted for the report. */
   markers = 0;
   markerExamples: Example[] = [];
-  readonly counts = new Map<number, number>();
-  /** Per reading bit, the first values that did not allow it. */
-  readonly misfits = new Map<number, Example[]>();
+  /** Values per reading pattern (the bit mask classify() gives): few patterns occur, so counting them is cheap. */
+  private readonly patterns = new Int32Array(ALL + 1);
+  private readonly patternExamples: Example[][] = [];
   /** Distinct values up to a cap: few distinct values make a column worth an index. */
   distinct: Set<string> | null = new Set();
 
   add(raw: string | null, line: number): void {
-    const value = raw === null ? '' : raw.trim();
-    if (NULL_MARKERS.has(value.toLowerCase())) {
+    const value = raw === null ? '' : raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
+    if (value.length <= 4 && NULL_MARKERS.has(value.toLowerCase())) {
       if (value !== '') {
         this.markers++;
         if (this.markerExamples.length < 3) this.markerExamples.push({ line, value });
@@ -106,13 +106,8 @@ export class ColumnStats {
     this.nonNull++;
     const bits = classify(value);
     this.mask &= bits;
-    for (const [bit] of READINGS) {
-      if (bits & bit) this.counts.set(bit, (this.counts.get(bit) ?? 0) + 1);
-      else {
-        let list = this.misfits.get(bit);
-        if (!list) this.misfits.set(bit, (list = []));
-        if (list.length < 3) list.push({ line, value: value.length > 40 ? `${value.slice(0, 40)}…` : value });
-      }
+    if (this.patterns[bits]!++ < 3) {
+      (this.patternExamples[bits] ??= []).push({ line, value: value.length > 40 ? `${value.slice(0, 40)}…` : value });
     }
     if (this.distinct) {
       this.distinct.add(value);
@@ -130,11 +125,17 @@ export class ColumnStats {
     if (this.reading() !== 'text' || this.nonNull === 0) return null;
     let best: [number, Reading, number] | null = null;
     for (const [bit, reading] of READINGS) {
-      const count = this.counts.get(bit) ?? 0;
+      let count = 0;
+      this.patterns.forEach((n, pattern) => {
+        if (pattern & bit) count += n;
+      });
       if (!best || count > best[2]) best = [bit, reading, count];
     }
     if (!best || best[2] < this.nonNull / 2) return null;
-    return { reading: best[1], examples: this.misfits.get(best[0]) ?? [] };
+    const bit = best[0];
+    const examples = this.patternExamples.flatMap((list, pattern) => (list && !(pattern & bit) ? list : []))
+      .sort((a, b) => a.line - b.line).slice(0, 3);
+    return { reading: best[1], examples };
   }
 }
 
@@ -149,8 +150,9 @@ export function convert(raw: unknown, reading: Reading): string | number | null 
     const text = typeof raw === 'string' ? raw : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
     return text === '' ? null : text;
   }
-  const value = String(raw).trim();
-  if (NULL_MARKERS.has(value.toLowerCase())) return null;
+  const text = String(raw);
+  const value = text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) ? text.trim() : text;
+  if (value.length <= 4 && NULL_MARKERS.has(value.toLowerCase())) return null;
   switch (reading) {
     case 'integer':
     case 'decimal_dot':

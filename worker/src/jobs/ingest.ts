@@ -162,12 +162,14 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     }
     const { columns, notices: nameNotices } = normaliseColumns(source.titles);
     const inference = await inferWithFallback(source, columns);
+    const inferred = Date.now();
     Object.assign(report, source.details);
     const fields: DatastoreField[] = columns.map((c, i) => ({ id: c.id, label: c.label, type: READING_TYPE[inference.readings[i]!] }));
     await progressStatement(db, resourceId, jobId, 0, inference.rows).run();
 
     await db.prepare(`CREATE TABLE ${quoteId(table)} (_id INTEGER PRIMARY KEY, ${fields.map((f) => `${quoteId(f.id)} ${sqlType(f.type)}`).join(', ')})`).run();
     const loaded = await load(env, resourceId, jobId, table, source, inference, columns.length);
+    const loadedAt = Date.now();
 
     const indexed = fields
       .map((f, i) => ({ f, s: inference.stats[i]! }))
@@ -187,6 +189,7 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     report.columns = fields.map((f, i) => ({ ...f, nulls: loaded - inference.stats[i]!.nonNull }));
     report.warnings = [...nameNotices, ...source.notices, ...inference.notices].map((n) => render(n));
     report.durationMs = Date.now() - started;
+    report.phasesMs = { infer: inferred - started, load: loadedAt - inferred, index: Date.now() - loadedAt };
     const { swapped, old } = await swapIn(db, resourceId, jobId, table, ftsTable, fields, loaded, resource.sha256, report, new Date().toISOString());
     await dropTables(db, swapped ? old : [`${table}_fts`, table]);
   } catch (error) {
@@ -211,12 +214,16 @@ async function load(env: Env, resourceId: string, jobId: string, table: string, 
     values = [];
     bytes = prefix.length;
   };
+  // One batch in flight while the next is built: D1 writes while the Worker parses and converts.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const flushBatch = async () => {
     flushStatement();
     if (statements.length === 0) return;
     statements.push(progressStatement(db, resourceId, jobId, id, null));
-    await db.batch(statements);
+    const sending = statements;
     statements = [];
+    await inFlight;
+    inFlight = db.batch(sending);
   };
   for await (const batch of source.rows()) {
     for (const { cells } of batch) {
@@ -233,5 +240,6 @@ async function load(env: Env, resourceId: string, jobId: string, table: string, 
     }
   }
   await flushBatch();
+  await inFlight;
   return id;
 }

@@ -16,6 +16,8 @@ export interface IngestReport {
   warnings: string[];
   errors: string[];
   durationMs: number;
+  /** Where the time went: first pass (types), load (inserts), indexes and full-text index. */
+  phasesMs?: { infer: number; load: number; index: number };
 }
 
 export interface DatastoreEntry {
@@ -153,5 +155,7 @@ export async function findIngestable(db: D1Database, resourceId: string): Promis
 export function sqlLiteral(value: string | number | null): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
-  return `'${value.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
+  let text = value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  if (text.includes("'")) text = text.replace(/'/g, "''");
+  return `'${text}'`;
 }
