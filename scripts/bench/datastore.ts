@@ -138,6 +138,13 @@ INSERT INTO t_fts (t_fts) VALUES ('rebuild');`);
       showcases: [],
     }));
     await importCatalogueFile(join(work, 'catalogue.json'), URL_BASE, secrets.OPERATOR_TOKEN, 'bench');
+    // The import queues an ingest of the seed files: let it finish before the files are replaced.
+    for (const id of Object.values(ids)) {
+      await waitFor(async () => {
+        const s = await (await fetch(`${URL_BASE}/api/datastore/${id}/status`, { headers: operator })).json() as Status;
+        return s.state === 'done' ? s : null;
+      }, `seed ingest of ${id}`);
+    }
     const keys = JSON.parse(wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--json', '--command',
       'SELECT id, file_key FROM resources']).stdout) as Array<{ results: Array<{ id: string; file_key: string }> }>;
     const keyOf = (id: string) => keys[0]!.results.find((r) => r.id === id)!.file_key;
