@@ -78,6 +78,7 @@ export const fr = {
   'datastore.api.forbidden': "Accès refusé : vous n'avez pas accès aux données de la ressource « {id} ».",
   'datastore.api.noGeometry': "Cette ressource n'a pas de colonne géométrique : l'export GeoJSON n'est pas possible.",
   'datastore.api.statusForbidden': "Seuls les contributeurs du jeu de données voient l'état du chargement.",
+  'datastore.api.xlsxTooLarge': "Le résultat dépasse {max} lignes, trop pour un export XLSX : filtrez-le ou exportez-le en CSV.",
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -159,4 +160,5 @@ export const en: Record<keyof typeof fr, string> = {
   'datastore.api.forbidden': 'Access denied: you may not read the data of resource “{id}”.',
   'datastore.api.noGeometry': 'This resource has no geometry column: GeoJSON export is not possible.',
   'datastore.api.statusForbidden': 'Only the dataset’s contributors see the loading status.',
+  'datastore.api.xlsxTooLarge': 'The result has more than {max} rows, too many for an XLSX export: filter it or export it as CSV.',
 };

@@ -59,7 +59,8 @@ export async function exportHandler(request: IRequest, env: Env): Promise<Respon
       'content-type': FORMATS[format],
       'content-disposition': `attachment; filename="${resourceId}.${format}"`,
     };
-    const iterator = pages(request, env, params, format === 'xlsx' ? XLSX_MAX_ROWS : Infinity);
+    // XLSX: one row more than the cap tells a result too large for it, refused rather than cut short.
+    const iterator = pages(request, env, params, format === 'xlsx' ? XLSX_MAX_ROWS + 1 : Infinity);
     // The first page runs before answering, so bad parameters give a clear error rather than a broken file.
     const first = await iterator.next();
     if (format === 'xlsx') {
@@ -70,6 +71,7 @@ export async function exportHandler(request: IRequest, env: Env): Promise<Respon
         fields = page.fields;
         rows.push(...page.rows);
       }
+      if (rows.length > XLSX_MAX_ROWS) return problem(409, m('datastore.api.xlsxTooLarge', { max: XLSX_MAX_ROWS }));
       const sheet = utils.aoa_to_sheet([fields.map((f) => f.id), ...rows]);
       const book = utils.book_new();
       utils.book_append_sheet(book, sheet, 'données');
