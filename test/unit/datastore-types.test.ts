@@ -40,8 +40,11 @@ describe('type inference', () => {
     expect(stats.mixed()).toEqual({ reading: 'integer', examples: [{ line: 4, value: 'trente' }, { line: 7, value: 'soixante' }] });
   });
 
-  it('does not call a free-text column mixed', () => {
+  it('does not call a free-text column mixed, nor codes with leading zeros beside plain numbers', () => {
     expect(infer(['Nîmes', 'Alès', '12']).mixed()).toBeNull();
+    const chapters = infer(['011', '012', '65', '66', '67', '011']);
+    expect(chapters.reading()).toBe('text');
+    expect(chapters.mixed()).toBeNull();
   });
 
   it('converts values to what is stored', () => {

@@ -194,6 +194,17 @@ describe('ingest lifecycle', () => {
     expect(left!.n).toBe(0);
   });
 
+  it('drops the tables of a resource the catalogue no longer has', async () => {
+    await ready();
+    const served = (await readEntry(env.DATASTORE, PIPES))!.tableName!;
+    await publishCorpus(['latin1-semicolon-decimal-comma.csv']);
+    expect((await readEntry(env.DATASTORE, PIPES))?.jobState).toBe('queued');
+    await runIngest(PIPES);
+    expect(await readEntry(env.DATASTORE, PIPES)).toBeNull();
+    const left = await env.DATASTORE.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE ?").bind(`${served}%`).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+  });
+
   it('refuses files over the size limit with the sizes in the report', async () => {
     await ready();
     await env.DB.prepare('UPDATE resources SET size_bytes = 20000000 WHERE id = ?').bind(PIPES).run();

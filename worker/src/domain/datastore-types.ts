@@ -22,6 +22,8 @@ const BOOL = 16;
 const DATE = 32; // 2024-03-01, 01/03/2024
 const DATETIME = 64; // 2024-03-01T10:00:00, 01/03/2024 10:00, and dates
 const ALL = INT | DEC_DOT | INT_GROUPED | DEC_COMMA | BOOL | DATE | DATETIME;
+/** Digits with a leading zero (01, 011, 01001): a code, so a column of them is text, and not a mixed one. */
+const CODE = 128;
 
 /** Readings in order of preference and the bit that allows each. */
 const READINGS: ReadonlyArray<[number, Reading]> = [
@@ -41,6 +43,7 @@ const RE_INT = /^[+-]?(?:0|[1-9]\d{0,14})$/;
 const RE_DEC_DOT = /^[+-]?(?:\d+\.\d+|\d+(?:\.\d+)?[eE][+-]?\d+|\.\d+)$/;
 const RE_GROUPED = /^[+-]?\d{1,3}(?:([ \u00a0\u202f.])\d{3})(?:\1\d{3})*$/;
 const RE_DEC_COMMA = /^[+-]?(?:\d+|\d{1,3}(?:([ \u00a0\u202f.])\d{3})(?:\1\d{3})*),\d+$/;
+const RE_CODE = /^0\d+$/;
 const RE_ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const RE_FR_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const RE_ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -63,6 +66,7 @@ export function classify(value: string): number {
     if (RE_DEC_DOT.test(value)) return DEC_DOT | (RE_GROUPED.test(value) ? INT_GROUPED | DEC_COMMA : 0);
     if (RE_GROUPED.test(value)) return INT_GROUPED | DEC_COMMA;
     if (RE_DEC_COMMA.test(value)) return DEC_COMMA;
+    if (RE_CODE.test(value)) return CODE;
     let m = RE_ISO_DATE.exec(value);
     if (m) return validDate(+m[1]!, +m[2]!, +m[3]!) ? DATE | DATETIME : 0;
     m = RE_FR_DATE.exec(value);
@@ -89,7 +93,7 @@ export class ColumnStats {
   markers = 0;
   markerExamples: Example[] = [];
   /** Values per reading pattern (the bit mask classify() gives): few patterns occur, so counting them is cheap. */
-  private readonly patterns = new Int32Array(ALL + 1);
+  private readonly patterns = new Int32Array((ALL | CODE) + 1);
   private readonly patternExamples: Example[][] = [];
   /** Distinct values up to a cap: few distinct values make a column worth an index. */
   distinct: Set<string> | null = new Set();
@@ -133,6 +137,8 @@ export class ColumnStats {
     }
     if (!best || best[2] < this.nonNull / 2) return null;
     const bit = best[0];
+    // Numbers beside codes with leading zeros (chapters 011, 65…) are codes too: text, rightly, without a warning.
+    if (bit & (INT | DEC_DOT | INT_GROUPED | DEC_COMMA) && this.patterns.every((n, pattern) => n === 0 || pattern & bit || pattern === CODE)) return null;
     const examples = this.patternExamples.flatMap((list, pattern) => (list && !(pattern & bit) ? list : []))
       .sort((a, b) => a.line - b.line).slice(0, 3);
     return { reading: best[1], examples };

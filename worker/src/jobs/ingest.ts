@@ -9,7 +9,7 @@ import { csvSource, EncodingMismatch, excelSource, geojsonSource, jsonSource, ta
 import { TabularError } from '../domain/datastore-text';
 import type { DatastoreField } from '../domain/datastore-query';
 import {
-  dropTables, findIngestable, finishJob, markQueued, progressStatement, readEntry, sqlLiteral, startJob, swapIn, type IngestReport,
+  dropTables, findIngestable, finishJob, markQueued, progressStatement, readEntry, removeResource, sqlLiteral, startJob, swapIn, type IngestReport,
 } from '../store/datastore';
 import { t, type Lang } from '../i18n';
 
@@ -23,7 +23,7 @@ const MAX_INDEXES = 16;
 
 const render = (notice: Notice, lang: Lang = 'fr') => t(lang, notice.key, notice.params);
 
-/** Queues an ingest of the resource; its status reads "en attente" at once. For every publishing path. */
+/** Queues an ingest of the resource (or, once it is gone from the catalogue, the removal of its tables). For every publishing path. */
 export async function enqueueIngest(env: Pick<Env, 'JOBS' | 'DATASTORE'>, resourceId: string): Promise<void> {
   await markQueued(env.DATASTORE, resourceId);
   await env.JOBS.send({ type: 'ingest', resourceId });
@@ -129,6 +129,9 @@ async function inferWithFallback(source: TabularSource, columns: Column[]): Prom
 export async function ingestResource(env: Env, resourceId: string): Promise<void> {
   const db = env.DATASTORE;
   const started = Date.now();
+  const resource = await findIngestable(env.DB, resourceId);
+  // A resource removed from the catalogue takes its datastore tables with it.
+  if (!resource) return removeResource(db, resourceId);
   const jobId = crypto.randomUUID();
   const table = tableNameFor(resourceId);
   const stale = await startJob(db, resourceId, jobId, table, new Date().toISOString());
@@ -144,8 +147,7 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
   };
 
   try {
-    const resource = await findIngestable(env.DB, resourceId);
-    if (!resource?.fileKey) return await end('failed', { key: 'datastore.error.noFile' });
+    if (!resource.fileKey) return await end('failed', { key: 'datastore.error.noFile' });
     report.format = resource.format;
     const kind = tabularKind(resource.format, resource.fileName);
     if (!kind) return await end('failed', { key: 'datastore.error.notTabular', params: { format: resource.format } });

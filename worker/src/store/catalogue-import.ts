@@ -96,7 +96,7 @@ function mediaTypeFor(resource: ImportResource, file: ImportFile): string {
   return formatInfo(resource.format)?.mediaType ?? (file.type || 'application/octet-stream');
 }
 
-/** `jobs`, when given, receives an ingest for each tabular resource whose file changed. */
+/** `jobs`, when given, receives an ingest for each tabular resource whose file changed or that the import removed. */
 export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: CatalogueImport, files: Map<string, ImportFile>, reason: string,
   jobs?: Pick<Env, 'JOBS' | 'DATASTORE'>): Promise<ImportResult> {
   await crossCheck(db, data, files);
@@ -232,9 +232,14 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
   ).bind(JSON.stringify(data.datasets.map((d) => d.id)), JSON.stringify(data.datasets.flatMap((d) => d.resources.map((r) => r.id))))
     .all<{ file_key: string }>();
 
+  const droppedResources = await db.prepare(
+    'SELECT id FROM resources WHERE dataset_id IN (SELECT value FROM json_each(?1)) AND id NOT IN (SELECT value FROM json_each(?2))',
+  ).bind(JSON.stringify(data.datasets.map((d) => d.id)), JSON.stringify(data.datasets.flatMap((d) => d.resources.map((r) => r.id))))
+    .all<{ id: string }>();
+
   const results = await db.batch(statements);
   if (dropped.results.length > 0) await bucket.delete(dropped.results.map((v) => v.file_key));
-  if (jobs) for (const id of changedTabular) await enqueueIngest(jobs, id);
+  if (jobs) for (const id of [...changedTabular, ...droppedResources.results.map((r) => r.id)]) await enqueueIngest(jobs, id);
   const changeId = Number(results[results.length - 2]!.meta.last_row_id);
   return {
     changeId,

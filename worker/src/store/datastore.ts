@@ -123,6 +123,14 @@ export async function swapIn(db: D1Database, resourceId: string, jobId: string, 
   return { swapped: true, old: [current?.fts_table, current?.table_name].filter((t): t is string => !!t && t !== table) };
 }
 
+/** Forgets a resource that left the catalogue: its tables and its registry row. */
+export async function removeResource(db: D1Database, resourceId: string): Promise<void> {
+  const entry = await readEntry(db, resourceId);
+  if (!entry) return;
+  await dropTables(db, [entry.ftsTable, entry.tableName, entry.jobTable && `${entry.jobTable}_fts`, entry.jobTable].filter((t): t is string => !!t));
+  await db.prepare('DELETE FROM datastore_resources WHERE resource_id = ?').bind(resourceId).run();
+}
+
 export async function dropTables(db: D1Database, tables: readonly string[]): Promise<void> {
   if (tables.length === 0) return;
   // FTS tables first: an external-content index must not outlive its table.
