@@ -1,12 +1,16 @@
 // Worker tests run inside the real Workers runtime (workerd via Miniflare) with local D1, R2 and Queues.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig(async () => {
   // wrangler.toml's assets folder must exist even before the first site build (clean checkout).
   mkdirSync('./dist', { recursive: true });
   const migrations = await readD1Migrations('./worker/migrations');
+  const datastoreMigrations = await readD1Migrations('./worker/migrations-datastore');
+  // The datastore's bad-input corpus, handed to the tests as base64 (workerd has no file system).
+  const tabularDir = './test/fixtures/tabular/files/';
+  const tabularFixtures = Object.fromEntries(readdirSync(tabularDir).map((name) => [name, readFileSync(tabularDir + name).toString('base64')]));
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -15,6 +19,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_DATASTORE_MIGRATIONS: datastoreMigrations,
+            TABULAR_FIXTURES: tabularFixtures,
             OPERATOR_TOKEN: 'operator-test-token',
             PASSWORD_SCRYPT: 'ln=10,r=8,p=1',
             REBUILD_HOOK_TOKEN: 'hook-test-token',

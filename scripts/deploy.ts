@@ -23,7 +23,7 @@ if (!portalUrl || !token) {
 }
 
 if (!values['site-only']) {
-  run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--remote']);
+  for (const database of ['DB', 'DATASTORE']) run('npx', ['wrangler', 'd1', 'migrations', 'apply', database, '--remote']);
   mkdirSync(DIST_DIR, { recursive: true });
   run('npx', ['wrangler', 'deploy']);
 }

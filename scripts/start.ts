@@ -91,7 +91,7 @@ function stop(): void {
 }
 
 async function main(): Promise<void> {
-  wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE_DIR]);
+  for (const database of ['DB', 'DATASTORE']) wrangler(['d1', 'migrations', 'apply', database, '--local', '--persist-to', STATE_DIR]);
   mkdirSync(DIST_DIR, { recursive: true });
   await new Promise<void>((listening) => hook.listen(HOOK_PORT, '127.0.0.1', listening));
 

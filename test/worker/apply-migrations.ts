@@ -2,6 +2,7 @@ import { applyD1Migrations, env } from 'cloudflare:test';
 import { beforeEach } from 'vitest';
 
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+await applyD1Migrations(env.DATASTORE, env.TEST_DATASTORE_MIGRATIONS);
 
 // Reference data seeded by the migrations; every other table is emptied before each test.
 const REFERENCE_TABLES = new Set(['licences', 'themes', 'terms_versions', 'd1_migrations']);
@@ -15,5 +16,16 @@ beforeEach(async () => {
   await env.DB.batch([
     env.DB.prepare('PRAGMA defer_foreign_keys = on'),
     ...DATA_TABLES.map((table) => env.DB.prepare(`DELETE FROM "${table}"`)),
+  ]);
+});
+
+// The datastore starts empty too: its registry and every per-resource table.
+beforeEach(async () => {
+  const tables = await env.DATASTORE.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ds\\_%' ESCAPE '\\' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\'")
+    .all<{ name: string }>();
+  const ordered = tables.results.map((t) => t.name).sort((a, b) => Number(b.endsWith('_fts')) - Number(a.endsWith('_fts')));
+  await env.DATASTORE.batch([
+    ...ordered.map((name) => env.DATASTORE.prepare(`DROP TABLE IF EXISTS "${name}"`)),
+    env.DATASTORE.prepare('DELETE FROM datastore_resources'),
   ]);
 });

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      TEST_DATASTORE_MIGRATIONS: D1Migration[];
+      TABULAR_FIXTURES: Record<string, string>;
       HOOK_URL: string;
     }
   }

@@ -33,6 +33,7 @@ import { createTokenHandler, revokeTokenHandler, tokensPageHandler } from './htt
 import { mailboxHandler, mailHandler } from './http/dev/mailbox';
 import { purge } from './jobs/purge';
 import { handleRebuildMessages } from './jobs/rebuild';
+import { handleIngestMessages } from './jobs/ingest';
 import { t } from './i18n';
 import { dashboardHandler as adminDashboardHandler } from './http/admin/dashboard';
 import {
@@ -44,6 +45,10 @@ import {
 } from './http/admin/organizations';
 import { auditHandler } from './http/admin/audit';
 import { membersHandler, removeMemberRoleHandler } from './http/roles/members';
+import { datastoreInfo, datastoreSearch, datastoreSearchSql } from './http/datastore/actions';
+import { exportHandler } from './http/datastore/export';
+import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
+import { reingestHandler } from './http/datastore/ingest';
 
 type Args = [Env, ExecutionContext];
 
@@ -80,6 +85,22 @@ const router = Router<IRequest, Args>()
   .get('/admin/audit', auditHandler)
   .get('/user/organizations/:organizationId/members', membersHandler)
   .post('/user/organizations/:organizationId/members/remove', removeMemberRoleHandler)
+  // Datastore: CKAN actions (before any generic action route), exports, ingest status and operator re-ingest.
+  .get('/api/3/action/datastore_search', datastoreSearch)
+  .post('/api/3/action/datastore_search', datastoreSearch)
+  .get('/api/action/datastore_search', datastoreSearch)
+  .post('/api/action/datastore_search', datastoreSearch)
+  .get('/api/3/action/datastore_info', datastoreInfo)
+  .post('/api/3/action/datastore_info', datastoreInfo)
+  .get('/api/action/datastore_info', datastoreInfo)
+  .post('/api/action/datastore_info', datastoreInfo)
+  .get('/api/3/action/datastore_search_sql', datastoreSearchSql)
+  .post('/api/3/action/datastore_search_sql', datastoreSearchSql)
+  .get('/api/action/datastore_search_sql', datastoreSearchSql)
+  .post('/api/action/datastore_search_sql', datastoreSearchSql)
+  .get('/api/datastore/:resourceId/status', datastoreStatusHandler)
+  .post('/api/internal/datastore/:resourceId/ingest', reingestHandler)
+  .get('/api/datastore/:resourceId/:file', exportHandler)
   // Interoperability: CKAN Action API (read side) and the DCAT-AP catalogue.
   .all('/api/3/action/:name', ckanActionHandler)
   .all('/api/action/:name', ckanActionHandler)
@@ -170,6 +191,7 @@ export default {
   },
   async queue(batch, env) {
     await handleRebuildMessages(batch.messages, env);
+    await handleIngestMessages(batch.messages, env);
   },
   async scheduled(_controller, env) {
     await purge(env);

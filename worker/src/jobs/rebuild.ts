@@ -13,7 +13,7 @@ export async function requestRebuild(env: Env, changeId: number): Promise<void> 
 }
 
 export async function handleRebuildMessages(messages: readonly Message<JobMessage>[], env: Env): Promise<void> {
-  const rebuilds = messages.filter((m) => m.body.type === 'rebuild');
+  const rebuilds = messages.filter((m): m is Message<Extract<JobMessage, { type: 'rebuild' }>> => m.body.type === 'rebuild');
   if (rebuilds.length === 0) return;
   const changeId = Math.max(...rebuilds.map((m) => m.body.changeId));
   try {

@@ -5,6 +5,9 @@ import type { CatalogueImport, ImportResource, ImportResult } from '../domain/im
 import { organizationLogoKey, resourceFileKey, sha256Hex, showcaseImageKey } from './files';
 import { formatInfo } from '../domain/vocabulary';
 import { t, type MessageKey, type Params } from '../i18n';
+import { tabularKind } from '../domain/datastore-sources';
+import { enqueueIngest } from '../jobs/ingest';
+import type { Env } from '../env';
 
 const m = (key: MessageKey, params?: Params) => t('fr', key, params);
 
@@ -93,11 +96,14 @@ function mediaTypeFor(resource: ImportResource, file: ImportFile): string {
   return formatInfo(resource.format)?.mediaType ?? (file.type || 'application/octet-stream');
 }
 
-export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: CatalogueImport, files: Map<string, ImportFile>, reason: string): Promise<ImportResult> {
+/** `jobs`, when given, receives an ingest for each tabular resource whose file changed or that the import removed. */
+export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: CatalogueImport, files: Map<string, ImportFile>, reason: string,
+  jobs?: Pick<Env, 'JOBS' | 'DATASTORE'>): Promise<ImportResult> {
   await crossCheck(db, data, files);
   const now = new Date().toISOString();
   const statements: D1PreparedStatement[] = [];
   let filesStored = 0;
+  const changedTabular: string[] = [];
 
   const currentFiles = new Map(
     (await db.prepare('SELECT id, file_key, sha256 FROM resources').all<{ id: string; file_key: string | null; sha256: string | null }>())
@@ -165,6 +171,7 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
           (versionId) => resourceFileKey(r.id, versionId, baseName(r.file!)),
           { sha256: current?.sha256 ?? null, key: current?.file_key ?? null });
         if (stored.versionId) filesStored++;
+        if (stored.versionId && tabularKind(r.format, stored.fileName)) changedTabular.push(r.id);
       }
       statements.push(db.prepare(
         `INSERT INTO resources (id, dataset_id, position, title, description, format, resource_type, source_mode, source_url,
@@ -225,8 +232,14 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
   ).bind(JSON.stringify(data.datasets.map((d) => d.id)), JSON.stringify(data.datasets.flatMap((d) => d.resources.map((r) => r.id))))
     .all<{ file_key: string }>();
 
+  const droppedResources = await db.prepare(
+    'SELECT id FROM resources WHERE dataset_id IN (SELECT value FROM json_each(?1)) AND id NOT IN (SELECT value FROM json_each(?2))',
+  ).bind(JSON.stringify(data.datasets.map((d) => d.id)), JSON.stringify(data.datasets.flatMap((d) => d.resources.map((r) => r.id))))
+    .all<{ id: string }>();
+
   const results = await db.batch(statements);
   if (dropped.results.length > 0) await bucket.delete(dropped.results.map((v) => v.file_key));
+  if (jobs) for (const id of [...changedTabular, ...droppedResources.results.map((r) => r.id)]) await enqueueIngest(jobs, id);
   const changeId = Number(results[results.length - 2]!.meta.last_row_id);
   return {
     changeId,

@@ -40,7 +40,7 @@ export async function importHandler(request: IRequest, env: Env): Promise<Respon
     if (part instanceof File) files.set(path, { name: path, type: part.type, bytes: await part.arrayBuffer() });
   }
   try {
-    const result = await importCatalogue(env.DB, env.FILES, parsed.data, files, form.get('reason')?.toString() || 'import');
+    const result = await importCatalogue(env.DB, env.FILES, parsed.data, files, form.get('reason')?.toString() || 'import', env);
     await enqueueRebuild(env.JOBS, result.changeId);
     return json(result, { status: 201 });
   } catch (error) {
