@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       HOOK_URL: string;
+      FILE_SERVER_HOST: string;
     }
   }
 }

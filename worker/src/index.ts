@@ -11,6 +11,10 @@ import { accountHomeHandler } from './http/account/home';
 import { createOrganizationHandler, dropRoleHandler, joinOrganizationHandler, myOrganizationsHandler } from './http/roles/my-organizations';
 import { decideHandler, validationQueueHandler } from './http/roles/validation';
 import { handleRebuildMessages } from './jobs/rebuild';
+import { editResourceFormHandler, newResourceFormHandler, submitResourceHandler } from './http/publish/resource-form';
+import { completeUploadHandler, createUploadHandler, uploadPartHandler } from './http/publish/resource-upload';
+import { deleteFormHandler, deleteHandler, restoreVersionHandler, syncsHandler, versionsHandler } from './http/publish/resource-pages';
+import { purgeAbandonedUploads, runDueSyncs } from './jobs/sync';
 import { t } from './i18n';
 
 type Args = [Env, ExecutionContext];
@@ -32,6 +36,19 @@ const router = Router<IRequest, Args>()
   .post('/user/organizations/drop', dropRoleHandler)
   .get('/user/validation', validationQueueHandler)
   .post('/user/validation/:requestId', decideHandler)
+  // Resources of a dataset (publishing, step 2) and the producer's synchronisations.
+  .get('/user/datasets/:datasetId/resources/new', newResourceFormHandler)
+  .post('/user/datasets/:datasetId/resources/new', submitResourceHandler)
+  .post('/user/datasets/:datasetId/resources/uploads', createUploadHandler)
+  .put('/user/datasets/:datasetId/resources/uploads/:uploadId/parts/:partNumber', uploadPartHandler)
+  .post('/user/datasets/:datasetId/resources/uploads/:uploadId/complete', completeUploadHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/edit', editResourceFormHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/edit', submitResourceHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/versions', versionsHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/versions', restoreVersionHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/delete', deleteFormHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/delete', deleteHandler)
+  .get('/user/syncs', syncsHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
@@ -63,5 +80,10 @@ export default {
   },
   async queue(batch, env) {
     await handleRebuildMessages(batch.messages, env);
+  },
+  // Hourly cron: synchronised resources whose Paris-time slot has come, then abandoned uploads.
+  async scheduled(controller, env, ctx) {
+    const now = new Date(controller.scheduledTime);
+    ctx.waitUntil(runDueSyncs(env, now).then(() => purgeAbandonedUploads(env, now)));
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -174,7 +174,7 @@ function textOf(head: Uint8Array): { text: string; encoding: string } | null {
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) bytes = bytes.subarray(3);
   try {
     // A multi-byte character may be cut at the end of the head: drop up to 3 trailing bytes before judging.
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.max(0, bytes.length - trailingPartial(bytes))));
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, Math.max(0, bytes.length - trailingPartial(bytes))));
     return { text, encoding: 'UTF-8' };
   } catch {
     const text = new TextDecoder('latin1').decode(bytes);

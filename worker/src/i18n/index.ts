@@ -7,15 +7,16 @@ import type {
 import * as auth from './auth';
 import { en } from './en';
 import { fr } from './fr';
+import * as publishResources from './publish-resources';
 import * as roles from './roles';
 
 export type Lang = 'fr' | 'en';
 export type Params = Record<string, string | number>;
 
 // Each surface keeps its strings in its own module (`{ fr, en }`, English typed against French); merged here.
-const frTable = { ...fr, ...auth.fr, ...roles.fr };
+const frTable = { ...fr, ...auth.fr, ...roles.fr, ...publishResources.fr };
 export type MessageKey = keyof typeof frTable;
-const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en } };
+const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...publishResources.en } };
 export const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Formatters are costly to build and pages are rendered by the thousand: build each one once.
