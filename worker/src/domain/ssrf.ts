@@ -151,9 +151,9 @@ export function checkFetchUrl(input: string, allowedForTests: ReadonlySet<string
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, refusal: 'scheme' };
   if (url.username || url.password) return { ok: false, refusal: 'credentials' };
   if (allowedForTests.has(url.host)) return { ok: true, url };
-  if (!ALLOWED_PORTS.has(url.port)) return { ok: false, refusal: 'port' };
   const cls = classifyHost(url.hostname);
   if (cls !== 'public') return { ok: false, refusal: cls };
+  if (!ALLOWED_PORTS.has(url.port)) return { ok: false, refusal: 'port' };
   return { ok: true, url };
 }
 
