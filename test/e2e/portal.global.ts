@@ -11,6 +11,8 @@ declare module 'vitest' {
     portalUrl: string;
     hookUrl: string;
     operatorToken: string;
+    /** Local D1/R2 state of the portal under test (tests seed accounts there with `wrangler d1 execute`). */
+    stateDir: string;
   }
 }
 
@@ -44,6 +46,7 @@ export default async function setup(project: TestProject) {
   project.provide('portalUrl', `http://127.0.0.1:${PORT}`);
   project.provide('hookUrl', `http://127.0.0.1:${HOOK_PORT}`);
   project.provide('operatorToken', token);
+  project.provide('stateDir', stateDir);
 
   return async () => {
     process.kill(-portal.pid!, 'SIGTERM');

@@ -96,7 +96,7 @@ ${resource.fileKey && resource.fileName ? html`<p>${t(LANG, 'resources.edit.curr
 
   const accessPart = maySetAccess ? html`<fieldset class="field resource-access">
 <legend>${t(LANG, 'resources.field.access')}</legend>
-${selectField({ lang: LANG, name: 'access_level', label: t(LANG, 'resources.field.access'), hint: t(LANG, 'resources.field.accessHint'), value: values.access_level, error: errors.access_level, required: true,
+${selectField({ lang: LANG, name: 'access_level', label: t(LANG, 'resources.field.accessWho'), hint: t(LANG, 'resources.field.accessHint'), value: values.access_level, error: errors.access_level, required: true,
     choices: ACCESS_LEVELS.map((level) => ({ value: level, label: accessLevelLabel(LANG, level) })) })}
 ${textField({ lang: LANG, name: 'allowed_users', label: t(LANG, 'resources.field.allowedUsers'), hint: t(LANG, 'resources.field.allowedUsersHint'), value: values.allowed_users, error: errors.allowed_users })}
 <div class="field${errors.allowed_organizations ? ' field-invalid' : ''}" id="field-allowed_organizations"><p class="field-label">${t(LANG, 'resources.field.allowedOrganizations')} <span class="muted">${t(LANG, 'form.optional')}</span></p>
