@@ -135,7 +135,7 @@ export interface NewVersion {
   encoding: string | null;
 }
 
-export type ResourceEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'synced';
+type ResourceEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'synced';
 
 /** The dataset-level statements of a resource change; `change` is last when the dataset is public. */
 function changeStatements(env: Env, dataset: ManagedDataset, actor: Actor | 'system', event: ResourceEvent, resourceId: string, now: Date, detail: Record<string, unknown> = {}): D1PreparedStatement[] {
@@ -152,7 +152,7 @@ async function runChange(env: Env, dataset: ManagedDataset, statements: D1Prepar
   if (dataset.published) await publishChange(env, results[results.length - 1]!);
 }
 
-export function versionStatements(db: D1Database, resourceId: string, version: NewVersion, now: Date): D1PreparedStatement[] {
+function versionStatements(db: D1Database, resourceId: string, version: NewVersion, now: Date): D1PreparedStatement[] {
   return [
     db.prepare('INSERT INTO resource_versions (id, resource_id, file_key, file_name, media_type, size_bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .bind(version.versionId, resourceId, version.key, version.fileName, version.mediaType, version.size, version.sha256, now.toISOString()),

@@ -35,7 +35,7 @@ const FILE_PROBLEMS: Record<Exclude<FileProblem, 'contradiction'>, MessageKey> =
   zip_bomb: 'resources.error.zipBomb',
 };
 
-export function judgementProblem(fileName: string, judgement: Extract<Judgement, { ok: false }>): Problem {
+function judgementProblem(fileName: string, judgement: Extract<Judgement, { ok: false }>): Problem {
   if (judgement.problem === 'contradiction') {
     const detected = judgement.detected ? formatInfo(judgement.detected)?.label ?? judgement.detected : t('fr', 'resources.error.unrecognised');
     return { key: 'resources.error.contradiction', params: { detected, extension: extensionOf(fileName) } };
@@ -77,7 +77,7 @@ export async function judgeVersion(env: Env, file: { versionId: string; key: str
 
 // ---- URLs ---------------------------------------------------------------------------------------------------------
 
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 const FETCH_TIMEOUT_MS = 120_000; // IDGO's DATA_DOWNLOAD_TIMEOUT
 
 const REFUSAL_KEYS: Record<FetchRefusal, MessageKey> = {
@@ -109,7 +109,7 @@ export function checkUrl(env: Env, url: string): Problem | null {
 }
 
 /** GET with redirects followed by hand, each hop checked like the first URL. */
-export async function fetchChecked(env: Env, url: string): Promise<{ ok: true; response: Response; finalUrl: URL } | { ok: false; problem: Problem }> {
+async function fetchChecked(env: Env, url: string): Promise<{ ok: true; response: Response; finalUrl: URL } | { ok: false; problem: Problem }> {
   const allowed = testAllowList(env.ALLOW_PRIVATE_FETCH_FOR_TESTS);
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
