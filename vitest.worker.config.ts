@@ -26,6 +26,9 @@ export default defineConfig(async () => {
             REBUILD_HOOK_TOKEN: 'hook-test-token',
             REBUILD_HOOK_URL: `${inject('hookUrl')}/rebuild`,
             HOOK_URL: inject('hookUrl'),
+            // Test-only: the local producer server of the resource tests (never allowed outside tests).
+            ALLOW_PRIVATE_FETCH_FOR_TESTS: inject('fileServerHost'),
+            FILE_SERVER_HOST: inject('fileServerHost'),
           },
           // Miniflare's local send_email binding: checks and logs the MIME message, so the Cloudflare mail
           // transport is tested without sending anything.
@@ -35,7 +38,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ['test/worker/**/*.test.ts'],
-      globalSetup: ['./test/worker/hook-server.global.ts'],
+      globalSetup: ['./test/worker/hook-server.global.ts', './test/worker/publish-resources-server.global.ts'],
       setupFiles: ['./test/worker/apply-migrations.ts'],
     },
   };

@@ -1,4 +1,4 @@
-import { createScheduledController, env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../../worker/src/index';
 import { createUser } from './accounts-fixtures';
@@ -8,7 +8,7 @@ const HOUR = 3600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 async function runCron(): Promise<void> {
-  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '7 * * * *' }), env);
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '7 * * * *' }), env, createExecutionContext());
 }
 
 async function request(id: string, userId: string, organizationId: string, kind: string, createdAt: string, status = 'pending'): Promise<void> {
@@ -80,7 +80,7 @@ describe('hourly purge (cron trigger)', () => {
   it('reads its delays from ACCOUNT_PURGE_HOURS and REQUEST_PURGE_DAYS', async () => {
     const user = await createUser({ username: 'reglable', confirmed: false });
     await env.DB.prepare('UPDATE users SET created_at = ? WHERE id = ?').bind(ago(3 * HOUR), user.id).run();
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '7 * * * *' }), { ...env, ACCOUNT_PURGE_HOURS: '2' });
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '7 * * * *' }), { ...env, ACCOUNT_PURGE_HOURS: '2' }, createExecutionContext());
     expect(await count('SELECT 1 FROM users WHERE id = ?', user.id)).toBe(0);
   });
 });

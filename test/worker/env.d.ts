@@ -8,6 +8,7 @@ declare global {
       TEST_DATASTORE_MIGRATIONS: D1Migration[];
       TABULAR_FIXTURES: Record<string, string>;
       HOOK_URL: string;
+      FILE_SERVER_HOST: string;
     }
   }
 }

@@ -18,6 +18,13 @@ export interface Env {
   REBUILD_HOOK_URL: string;
   /** Largest file the datastore ingests, in bytes (15 MB when unset, as OPenIG). */
   DATASTORE_MAX_BYTES?: string;
+  /** Largest resource file accepted from an upload, a URL or an SFTP deposit, in bytes (100 MB when unset). */
+  UPLOAD_MAX_BYTES?: string;
+  /**
+   * Test-only: comma-separated `host:port` pairs the URL download may fetch although they are private (a local file
+   * server). Never set in wrangler.toml nor in production.
+   */
+  ALLOW_PRIVATE_FETCH_FOR_TESTS?: string;
   /** Secret: bearer token of the portal's own tooling (catalogue import, snapshot for the static build). */
   OPERATOR_TOKEN: string;
   /** Secret sent to the rebuild hook so it only builds on our request. */

@@ -34,6 +34,12 @@ import { mailboxHandler, mailHandler } from './http/dev/mailbox';
 import { purge } from './jobs/purge';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { handleIngestMessages } from './jobs/ingest';
+import { editResourceFormHandler, newResourceFormHandler, submitResourceHandler } from './http/publish/resource-form';
+import { completeUploadHandler, createUploadHandler, uploadPartHandler } from './http/publish/resource-upload';
+import {
+  deleteFormHandler as deleteResourceFormHandler, deleteHandler as deleteResourceHandler, restoreVersionHandler, syncsHandler, versionsHandler,
+} from './http/publish/resource-pages';
+import { purgeAbandonedUploads, runDueSyncs } from './jobs/sync';
 import { t } from './i18n';
 import { dashboardHandler as adminDashboardHandler } from './http/admin/dashboard';
 import {
@@ -160,6 +166,19 @@ const router = Router<IRequest, Args>()
   .get('/api/me', meHandler)
   .get('/dev/mailbox', mailboxHandler)
   .get('/dev/mailbox/:id', mailHandler)
+  // Resources of a dataset (publishing, step 2) and the producer's synchronisations.
+  .get('/user/datasets/:datasetId/resources/new', newResourceFormHandler)
+  .post('/user/datasets/:datasetId/resources/new', submitResourceHandler)
+  .post('/user/datasets/:datasetId/resources/uploads', createUploadHandler)
+  .put('/user/datasets/:datasetId/resources/uploads/:uploadId/parts/:partNumber', uploadPartHandler)
+  .post('/user/datasets/:datasetId/resources/uploads/:uploadId/complete', completeUploadHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/edit', editResourceFormHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/edit', submitResourceHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/versions', versionsHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/versions', restoreVersionHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceFormHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceHandler)
+  .get('/user/syncs', syncsHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
@@ -170,6 +189,8 @@ const CKAN_ACTION_PATH = /^\/api\/(3\/)?action\//;
 function refusesInvalidToken(request: Request): boolean {
   return !CKAN_ACTION_PATH.test(new URL(request.url).pathname);
 }
+
+const PURGE_CRON = '7 * * * *';
 
 export default {
   async fetch(request, env, ctx) {
@@ -193,7 +214,14 @@ export default {
     await handleRebuildMessages(batch.messages, env);
     await handleIngestMessages(batch.messages, env);
   },
-  async scheduled(_controller, env) {
-    await purge(env);
+  // Two hourly triggers (wrangler.toml): the account clean-up at :07; on the hour, synchronised resources whose
+  // Paris-time slot has come, then abandoned uploads.
+  async scheduled(controller, env, ctx) {
+    if (controller.cron === PURGE_CRON) {
+      await purge(env);
+      return;
+    }
+    const now = new Date(controller.scheduledTime);
+    ctx.waitUntil(runDueSyncs(env, now).then(() => purgeAbandonedUploads(env, now)));
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -1,0 +1,189 @@
+// `npm run bench:publish`: resource publishing on the real runtime (wrangler dev: workerd with local D1 and R2).
+// 1. Upload throughput of a 100 MB file through the Worker (the upload script's protocol: create, 8 MiB parts,
+//    complete with hashing and format recognition) against copying the same file on disk.
+// 2. One cron pass over 1,000 due URL resources fetched from a local HTTP server: time and workerd memory.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { hashPassword } from '../../worker/src/domain/password-hash';
+import { ensureLocalSecrets, ROOT } from '../lib/local-config';
+
+const WRANGLER = resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const PORT = Number(process.env.BENCH_PORT ?? 8850);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const FILE_BYTES = Number(process.env.BENCH_FILE_BYTES ?? 100 * 1000 * 1000);
+const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 1000);
+const work = mkdtempSync(join(tmpdir(), 'portail-bench-publish-'));
+const state = join(work, 'state');
+
+function wrangler(args: string[]): string {
+  const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`wrangler ${args[0]}: ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+function sqlFile(statements: string[]): string {
+  const path = join(work, `seed-${Math.random().toString(36).slice(2)}.sql`);
+  writeFileSync(path, statements.join(';\n') + ';\n');
+  return path;
+}
+
+const rss = (pid: number): number => {
+  // Resident memory of a process and its children (wrangler → workerd), in bytes.
+  const out = spawnSync('ps', ['-o', 'pid=,ppid=,rss=', '-e'], { encoding: 'utf8' }).stdout.trim().split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [p, parent] of out) if (tree.has(parent) && !tree.has(p)) (tree.add(p), (grew = true));
+  }
+  return out.filter(([p]) => tree.has(p) && p !== pid).reduce((sum, [, , kb]) => sum + kb * 1024, 0);
+};
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 600_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function cookiesOf(response: Response, jar: Map<string, string>): void {
+  for (const header of response.headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const at = pair!.indexOf('=');
+    jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+  }
+}
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+async function main(): Promise<void> {
+  ensureLocalSecrets();
+  // The producers' server: 1,000 small distinct CSV files.
+  const producer = createServer((req, res) => {
+    const n = Number(/\/f\/(\d+)\.csv$/.exec(req.url ?? '')?.[1] ?? NaN);
+    if (Number.isNaN(n)) return void res.writeHead(404).end();
+    res.setHeader('content-type', 'text/csv');
+    res.end(`code;valeur\n${n};${'x'.repeat(2000)}\n`);
+  });
+  await new Promise<void>((r) => producer.listen(0, '127.0.0.1', r));
+  const producerHost = `127.0.0.1:${(producer.address() as AddressInfo).port}`;
+
+  wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
+  const userId = crypto.randomUUID();
+  const orgId = crypto.randomUUID();
+  const datasetId = crypto.randomUUID();
+  const now = new Date().toISOString();
+  const password = 'banc de mesure de la publication';
+  wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', sqlFile([
+    `INSERT INTO organizations (id, slug, legal_name, org_type, created_at, updated_at) VALUES ('${orgId}', 'banc', 'Banc de mesure', 'autre', '${now}', '${now}')`,
+    `INSERT INTO users (id, username, email, password_hash, email_confirmed_at, terms_version, terms_accepted_at, created_at, updated_at) VALUES ('${userId}', 'banc', 'banc@example.org', '${await hashPassword(password)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
+    `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${userId}', '${orgId}', 'referent', '${now}')`,
+    `INSERT INTO datasets (id, slug, title, organization_id, creator_user_id, licence_id, date_created, date_modified, date_published, published, created_at, updated_at) VALUES ('${datasetId}', 'banc', 'Banc', '${orgId}', '${userId}', 'lov2', '2026-01-01', '2026-01-01', '2026-01-01', 0, '${now}', '${now}')`,
+  ])]);
+
+  const dev: ChildProcess = spawn(process.execPath, [WRANGLER, 'dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', state, '--test-scheduled',
+    '--var', `ALLOW_PRIVATE_FETCH_FOR_TESTS:${producerHost}`, '--var', `PORTAL_PUBLIC_URL:${ORIGIN}`],
+  { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const stop = () => {
+    if (dev.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+    producer.close();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (stop(), process.exit(1)));
+  try {
+    await waitFor(async () => ((await fetch(`${ORIGIN}/api/health`)).ok ? true : undefined), 'wrangler dev');
+
+    // Sign in as a browser does: CSRF cookie from the form, then the form post.
+    const jar = new Map<string, string>();
+    const loginForm = await fetch(`${ORIGIN}/user/login`);
+    cookiesOf(loginForm, jar);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginForm.text())![1]!;
+    const login = await fetch(`${ORIGIN}/user/login`, {
+      method: 'POST', redirect: 'manual', headers: { origin: ORIGIN, cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, identifier: 'banc', password, next: '/user' }),
+    });
+    if (login.status !== 303) throw new Error(`sign-in failed: ${login.status}`);
+    cookiesOf(login, jar);
+    const headers = { origin: ORIGIN, cookie: cookieHeader(jar) };
+
+    console.log('signed in; writing the 100 MB file…');
+    // 1. Upload throughput.
+    const file = join(work, 'gros-fichier.csv');
+    const fd = openSync(file, 'w');
+    const line = Buffer.from('Montpellier;34172;302454;43.6109;3.8772;donnees de banc de mesure\n');
+    const block = Buffer.concat(Array.from({ length: Math.floor((1 << 20) / line.length) }, () => line));
+    let written = 0;
+    writeSync(fd, 'commune;code;population;lat;lon;note\n');
+    while (written < FILE_BYTES - block.length - 64) written += writeSync(fd, block);
+    closeSync(fd);
+    const bytes = readFileSync(file);
+
+    const copyStart = performance.now();
+    copyFileSync(file, join(work, 'copie.csv'));
+    const copySeconds = (performance.now() - copyStart) / 1000;
+
+    const base = `${ORIGIN}/user/datasets/${datasetId}/resources/uploads`;
+    const form = (fields: Record<string, string>) => {
+      const f = new FormData();
+      f.set('_csrf', csrf);
+      for (const [k, v] of Object.entries(fields)) f.set(k, v);
+      return f;
+    };
+    const uploadStart = performance.now();
+    const created = await (await fetch(base, { method: 'POST', headers, body: form({ file_name: 'gros-fichier.csv', size: String(bytes.length) }) }))
+      .json() as { uploadId: string; partSize: number };
+    for (let i = 0, n = 1; i < bytes.length; i += created.partSize, n++) {
+      const part = await fetch(`${base}/${created.uploadId}/parts/${n}`, { method: 'PUT', headers: { ...headers, 'x-csrf-token': csrf }, body: bytes.subarray(i, i + created.partSize) });
+      if (!part.ok) throw new Error(`part ${n}: ${part.status} ${await part.text()}`);
+    }
+    const partsSeconds = (performance.now() - uploadStart) / 1000;
+    const completed = await fetch(`${base}/${created.uploadId}/complete`, { method: 'POST', headers, body: form({}) });
+    const detection = await completed.json() as { format: string };
+    const uploadSeconds = (performance.now() - uploadStart) / 1000;
+    if (detection.format !== 'CSV') throw new Error(`unexpected detection ${JSON.stringify(detection)}`);
+    const mb = bytes.length / 1e6;
+
+    console.log(`upload ${Math.round(mb)} MB through the Worker: ${uploadSeconds.toFixed(2)} s (${(mb / uploadSeconds).toFixed(1)} MB/s; parts ${partsSeconds.toFixed(2)} s); disk copy ${copySeconds.toFixed(3)} s (${(mb / copySeconds).toFixed(0)} MB/s); ratio ${(uploadSeconds / copySeconds).toFixed(0)}×`);
+    // 2. One cron pass over 1,000 due URL resources (never synchronised: every one is due, each becomes a version).
+    const rows = Array.from({ length: RESOURCES }, (_, i) =>
+      `INSERT INTO resources (id, dataset_id, position, title, format, source_mode, source_url, sync_frequency, created_at, modified_at) VALUES ('${crypto.randomUUID()}', '${datasetId}', ${i}, 'Ressource ${i}', 'CSV', 'url_download', 'http://${producerHost}/f/${i}.csv', 'daily', '${now}', '${now}')`);
+    wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', sqlFile(rows)]);
+    const baseline = rss(dev.pid!);
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, rss(dev.pid!))), 100);
+    const cronStart = performance.now();
+    const triggered = await fetch(`${ORIGIN}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('0 * * * *')}`);
+    if (!triggered.ok) throw new Error(`wrangler dev refused the scheduled trigger: HTTP ${triggered.status} ${await triggered.text()}`);
+    // The scheduled handler's work runs in waitUntil: done when /user/syncs lists 1,000 new files.
+    await waitFor(async () => {
+      const page = await (await fetch(`${ORIGIN}/user/syncs`, { headers })).text();
+      const done = (page.match(/sync-result-(updated|unchanged|failed)/g) ?? []).length;
+      if (done >= RESOURCES && !page.includes('sync-result-updated')) throw new Error(`the pass failed: ${/<p class="field-error">([^<]*)/.exec(page)?.[1]}`);
+      return done >= RESOURCES ? true : undefined;
+    }, 'the cron pass');
+    const cronSeconds = (performance.now() - cronStart) / 1000;
+    clearInterval(sampler);
+
+    const figures = {
+      upload: { megabytes: Math.round(mb), partsSeconds: +partsSeconds.toFixed(2), totalSeconds: +uploadSeconds.toFixed(2), throughputMBs: +(mb / uploadSeconds).toFixed(1),
+        diskCopySeconds: +copySeconds.toFixed(3), diskThroughputMBs: +(mb / copySeconds).toFixed(0), ratio: +(uploadSeconds / copySeconds).toFixed(0) },
+      cron: { resources: RESOURCES, seconds: +cronSeconds.toFixed(1), perSecond: +(RESOURCES / cronSeconds).toFixed(0),
+        workerdRssBeforeMB: Math.round(baseline / 1e6), workerdRssPeakMB: Math.round(peak / 1e6) },
+    };
+    console.log(`cron pass over ${RESOURCES} due URL resources: ${figures.cron.seconds} s (${figures.cron.perSecond}/s), workerd RSS ${figures.cron.workerdRssBeforeMB} → peak ${figures.cron.workerdRssPeakMB} MB`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.message, error.cause ?? '');
+  process.exitCode = 1;
+});
