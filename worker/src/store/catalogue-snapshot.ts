@@ -8,6 +8,7 @@ import type {
   AccessLevel, DataType, Geocover, Granularity, OrganizationType, ResourceType, ShowcaseType, SourceMode, UpdateFrequency,
 } from '../domain/vocabulary';
 import { publicFilePath, resourceDownloadPath } from './files';
+import { groupBy } from '../domain/group-by';
 
 interface DatasetRow {
   id: string; slug: string; title: string; description: string; organization_id: string; org_slug: string; licence_id: string;
@@ -36,16 +37,6 @@ interface ShowcaseRow {
   showcase_type: ShowcaseType; author_name: string | null; created_at: string; updated_at: string;
 }
 
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
 
 function resourceUrl(row: ResourceRow): string | null {
   if (row.file_key && row.file_name) return resourceDownloadPath(row.dataset_id, row.id, row.file_name);

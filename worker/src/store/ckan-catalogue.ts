@@ -6,6 +6,7 @@ import type {
 } from '../domain/ckan-records';
 import type { AccessLevel, Granularity, ResourceType, SourceMode, UpdateFrequency } from '../domain/vocabulary';
 import { publicFilePath } from './files';
+import { groupBy } from '../domain/group-by';
 
 interface OrganizationRow {
   id: string; slug: string; legal_name: string; description: string; logo_key: string | null; website: string | null; created_at: string;
@@ -32,16 +33,6 @@ export interface CkanCatalogue {
   datasets: DatasetRecord[];
 }
 
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
 
 const organization = (o: OrganizationRow): OrganizationRecord => ({
   id: o.id, slug: o.slug, title: o.legal_name, description: o.description,
