@@ -63,6 +63,17 @@ export function sniffDelimiter(sample: string): Delimiter {
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
+
+/** Index of the delimiter or line break ending an unquoted stretch of a cell, or the text's length. */
+function cellEnd(s: string, from: number, delimiter: number): number {
+  let e = from;
+  while (e < s.length) {
+    const c = s.charCodeAt(e);
+    if (c === delimiter || c === LF || c === CR) break;
+    e++;
+  }
+  return e;
+}
 /** A single record longer than this without its closing quote is a broken file, not a long field. */
 const MAX_PENDING = 8 * 1024 * 1024;
 
@@ -128,24 +139,14 @@ export class CsvParser {
             break;
           }
           // Lenient: text after a closing quote and before the delimiter is kept (`"a"b` reads `ab`).
-          let e = p;
-          while (e < n) {
-            const c = s.charCodeAt(e);
-            if (c === d || c === LF || c === CR) break;
-            e++;
-          }
+          const e = cellEnd(s, p, d);
           if (e === n && !final) break rows;
           if (e > p) value += s.slice(p, e);
           p = e;
           for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) newlines++;
           cells.push(value);
         } else {
-          let e = p;
-          while (e < n) {
-            const c = s.charCodeAt(e);
-            if (c === d || c === LF || c === CR) break;
-            e++;
-          }
+          const e = cellEnd(s, p, d);
           if (e === n && !final) break rows;
           cells.push(s.slice(p, e));
           p = e;
