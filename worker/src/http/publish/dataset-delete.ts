@@ -4,12 +4,10 @@ import type { IRequest } from 'itty-router';
 import { deleteConfirmed } from '../../domain/dataset-form';
 import type { Env } from '../../env';
 import { t } from '../../i18n';
-import { sendMails } from '../../mail/mailer';
-import { datasetMails } from '../../mail/templates/datasets';
 import { csrfField, errorSummary, textField, type FieldErrors } from '../../render/forms';
 import { html } from '../../render/html';
-import { countResources, deleteDataset, organizationReferentEmails, type DatasetRecord } from '../../store/datasets';
-import { findUserById } from '../../store/users';
+import { removeDataset } from '../../store/dataset-publishing';
+import { countResources, type DatasetRecord } from '../../store/datasets';
 import { csrfToken, csrfValid } from '../csrf';
 import { formValues, LANG, pageResponse, redirect, requireUser } from '../pages';
 import { datasetFor } from './dataset-access';
@@ -49,14 +47,6 @@ export async function deleteDatasetHandler(request: IRequest, env: Env): Promise
   if (!deleteConfirmed(dataset.title, typed)) {
     return deletePage(request, env, dataset, { typed, errors: { confirm_title: t(LANG, 'datasetDelete.mismatch') }, status: 400 });
   }
-  // Recipients are read before the rows go: the creator's address comes from the dataset.
-  const [referents, creator, author] = await Promise.all([
-    organizationReferentEmails(env.DB, dataset.organizationId),
-    dataset.creatorUserId ? findUserById(env.DB, dataset.creatorUserId) : Promise.resolve(null),
-    findUserById(env.DB, actor.id),
-  ]);
-  await deleteDataset(env, actor, dataset);
-  const authorName = author ? `${author.first_name} ${author.last_name}`.trim() || author.username : actor.username ?? '';
-  await sendMails(env, datasetMails(env, 'deleted', dataset, authorName, [...(creator ? [creator.email] : []), ...referents]));
+  await removeDataset(env, actor, dataset);
   return redirect(request, env, '/user/datasets?done=deleted');
 }

@@ -3,9 +3,8 @@
 import type { IRequest } from 'itty-router';
 import { renderMarkdown } from '../../../../site/lib/markdown';
 import {
-  conflictErrors, newDatasetValues, parisToday, readDatasetForm, type DatasetDraft, type DatasetFormErrors,
+  conflictErrors, newDatasetValues, parisToday, type DatasetDraft,
 } from '../../domain/dataset-form';
-import { can, type DatasetFacts } from '../../domain/permissions';
 import {
   ACCESS_LEVELS, DATA_TYPES, GEOCOVERS, GRANULARITIES, UPDATE_FREQUENCIES,
 } from '../../domain/vocabulary';
@@ -13,14 +12,13 @@ import type { Env } from '../../env';
 import {
   accessLevelLabel, dataTypeLabel, frequencyLabel, geocoverLabel, granularityLabel, sourceModeLabel, t,
 } from '../../i18n';
-import { sendMails } from '../../mail/mailer';
-import { datasetMails } from '../../mail/templates/datasets';
 import { checkboxField, csrfField, errorSummary, selectField, textField, translateErrors, type FieldErrors } from '../../render/forms';
 import { html, raw, type Html } from '../../render/html';
 import {
-  createDataset, findConflicts, listDatasetResources, listLicences, listThemes, organizationReferentEmails, updateDataset,
+  listDatasetResources, listLicences, listThemes,
   type DatasetRecord, type PublishingOrganization,
 } from '../../store/datasets';
+import { displayName, saveDataset, validateDataset } from '../../store/dataset-publishing';
 import { findUserById } from '../../store/users';
 import { csrfToken, csrfValid } from '../csrf';
 import { formValues, LANG, pageResponse, redirect, requireUser, type SignedIn } from '../pages';
@@ -190,38 +188,11 @@ function readState(form: FormData, status?: number): FormState {
   return { values: formValues(form), themes: list('themes'), dataTypes: list('data_types'), status };
 }
 
-const displayName = (user: { first_name: string; last_name: string; username: string }) =>
-  `${user.first_name} ${user.last_name}`.trim() || user.username;
-
-/**
- * Validates a submitted form and the decisions can() makes on it: the organisation chosen must accept the user's
- * datasets, and the default access level is an access decision on the dataset as it will be.
- */
+/** Validates a submitted form through the shared publishing path; errors come back translated for the page. */
 async function validate(env: Env, actor: SignedIn, state: FormState, organizations: readonly PublishingOrganization[], existing: DatasetRecord | null):
   Promise<{ draft: DatasetDraft | null; errors: FieldErrors }> {
-  const [licences, themes] = await Promise.all([listLicences(env.DB), listThemes(env.DB)]);
-  const { draft, errors } = readDatasetForm(
-    { values: state.values, themes: state.themes, dataTypes: state.dataTypes },
-    { organizations, licenceIds: licences.map((l) => l.id), themeIds: themes.map((th) => th.id), existingSlug: existing?.slug },
-  );
-  if (!draft) return { draft, errors: translateErrors(LANG, errors) };
-  const facts: DatasetFacts = { organizationId: draft.organizationId, published: draft.published, creatorUserId: existing ? existing.creatorUserId : actor.id };
-  const more: DatasetFormErrors = {};
-  if (draft.defaultAccess !== (existing?.defaultAccess ?? 'public') && !can(actor, { action: 'resource:set-access', dataset: facts })) {
-    more.default_access = 'datasetForm.choice.invalid';
-  }
-  Object.assign(more, conflictErrors(await findConflicts(env.DB, draft, existing?.id ?? null)));
-  return Object.keys(more).length > 0 ? { draft: null, errors: translateErrors(LANG, more) } : { draft, errors: {} };
-}
-
-async function notify(env: Env, actor: SignedIn, event: 'created' | 'updated', dataset: { id: string; title: string; organizationId: string; creatorUserId: string | null; published: boolean }, organizationName: string): Promise<void> {
-  const [referents, creator, author] = await Promise.all([
-    organizationReferentEmails(env.DB, dataset.organizationId),
-    dataset.creatorUserId ? findUserById(env.DB, dataset.creatorUserId) : Promise.resolve(null),
-    findUserById(env.DB, actor.id),
-  ]);
-  const recipients = [...(creator ? [creator.email] : []), ...referents];
-  await sendMails(env, datasetMails(env, event, { ...dataset, organizationName }, author ? displayName(author) : actor.username ?? '', recipients));
+  const { draft, errors } = await validateDataset(env, actor, { values: state.values, themes: state.themes, dataTypes: state.dataTypes }, organizations, existing);
+  return { draft, errors: translateErrors(LANG, errors) };
 }
 
 export async function newDatasetFormHandler(request: IRequest, env: Env): Promise<Response> {
@@ -254,10 +225,9 @@ export async function createDatasetHandler(request: IRequest, env: Env): Promise
   if (state.values.intent === 'preview') return page({ preview: true });
   const { draft, errors } = await validate(env, actor, state, organizations, null);
   if (!draft) return page({ errors, status: 400 });
-  const saved = await createDataset(env, actor, draft);
-  if (!saved.ok) return page({ errors: translateErrors(LANG, conflictErrors(saved.conflict)), status: 400 });
   const organizationName = organizations.find((o) => o.id === draft.organizationId)!.legalName;
-  await notify(env, actor, 'created', { id: saved.id, title: draft.title, organizationId: draft.organizationId, creatorUserId: actor.id, published: draft.published }, organizationName);
+  const saved = await saveDataset(env, actor, draft, null, organizationName);
+  if (!saved.ok) return page({ errors: translateErrors(LANG, conflictErrors(saved.conflict)), status: 400 });
   return redirect(request, env, `/user/datasets/${saved.id}/edit?done=created`);
 }
 
@@ -296,9 +266,8 @@ export async function updateDatasetHandler(request: IRequest, env: Env): Promise
   // The choices are the dataset's organisation and those where the user may create: moving it needs that right there.
   const { draft, errors } = await validate(env, actor, state, organizations, dataset);
   if (!draft) return page({ errors, status: 400 });
-  const saved = await updateDataset(env, actor, dataset, draft);
-  if (!saved.ok) return page({ errors: translateErrors(LANG, conflictErrors(saved.conflict)), status: 400 });
   const organizationName = organizations.find((o) => o.id === draft.organizationId)!.legalName;
-  await notify(env, actor, 'updated', { id: dataset.id, title: draft.title, organizationId: draft.organizationId, creatorUserId: dataset.creatorUserId, published: draft.published }, organizationName);
+  const saved = await saveDataset(env, actor, draft, dataset, organizationName);
+  if (!saved.ok) return page({ errors: translateErrors(LANG, conflictErrors(saved.conflict)), status: 400 });
   return redirect(request, env, `/user/datasets/${dataset.id}/edit?done=saved`);
 }

@@ -2,20 +2,18 @@
 // deposit — each as "données brutes" or "documentation associée", the format recognised from the content (and
 // correctable within what the content allows), and the access level when can(resource:set-access).
 import type { IRequest } from 'itty-router';
-import { compatibleFormats, extensionOf } from '../../domain/format-detect';
+import { compatibleFormats } from '../../domain/format-detect';
 import { can, type Actor } from '../../domain/permissions';
 import { ACCESS_LEVELS, FORMATS, formatInfo, SYNC_FREQUENCIES, type AccessLevel, type SourceMode, type SyncFrequency } from '../../domain/vocabulary';
 import type { Env } from '../../env';
 import { accessLevelLabel, resourceTypeLabel, t } from '../../i18n';
-import { sendMails } from '../../mail/mailer';
-import { resourceChangedMails } from '../../mail/templates/resources';
 import { csrfField, errorSummary, selectField, textField, type FieldErrors } from '../../render/forms';
 import { html, type Html } from '../../render/html';
 import { resourceDownloadPath } from '../../store/files';
-import { datasetFacts, saveResource, type ManagedDataset, type ManagedResource, type NewVersion, type ResourceInput } from '../../store/resource-catalogue';
-import { organizationReferentEmails } from '../../store/datasets';
+import { datasetFacts, type ManagedDataset, type ManagedResource, type ResourceInput } from '../../store/resource-catalogue';
 import { maxUploadBytes } from '../../store/resource-files';
-import { checkUrl, formatSize, problemText, storeFromDeposit, storeFromUrl, storeVersion, tooLarge, type Sourced } from '../../store/resource-sources';
+import { checkUrl, formatSize, problemText, storeVersion, tooLarge } from '../../store/resource-sources';
+import { publishResource } from '../../store/resource-publishing';
 import { attachableUpload, stageStoredFile, type StagedUpload } from '../../store/resource-uploads';
 import { listDepositedFiles } from '../../store/sftp-files';
 import { csrfToken, csrfValid } from '../csrf';
@@ -251,9 +249,6 @@ function formValuesOf(form: FormData): Record<string, string> {
   return values;
 }
 
-/** Title from a file name when the producer leaves it empty, as IDGO does. */
-const titleFromFileName = (name: string) => name.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim();
-
 // ---- Saving -------------------------------------------------------------------------------------------------------
 
 async function handleSubmit(request: IRequest, env: Env, context: ManageContext): Promise<Response> {
@@ -296,49 +291,14 @@ async function handleSubmit(request: IRequest, env: Env, context: ManageContext)
   if (Object.keys(errors).length > 0) return fail(errors, staged);
 
   const id = resource?.id ?? staged?.resourceId ?? newId;
-  // Other sources are fetched once the form is otherwise valid (nothing fetched for a form with mistakes).
-  let sourced: Sourced | null = null;
-  let newVersion: NewVersion | null = staged?.version ?? null;
-  const changedSource = !resource || resource.sourceMode !== read.input.sourceMode
-    || (read.input.sourceMode === 'url_download' && resource.sourceUrl !== read.input.sourceUrl)
-    || (read.input.sourceMode === 'sftp' && resource.sftpPath !== read.input.sftpPath);
-  if (read.input.sourceMode === 'url_download' && changedSource) sourced = await storeFromUrl(env, id, read.input.sourceUrl!);
-  if (read.input.sourceMode === 'sftp' && changedSource) sourced = await storeFromDeposit(env, id, actor.id, read.input.sftpPath!);
-  if (sourced && !sourced.ok) return fail({ [read.input.sourceMode === 'sftp' ? 'sftp_path' : 'url']: problemText(sourced.problem) }, staged);
-  if (sourced?.ok) newVersion = sourced.version;
-
-  // The format: the producer's choice within what the content allows, else the recognised one.
-  const detected = staged ? staged.format : sourced?.ok ? sourced.format : resource?.fileKey && read.input.sourceMode !== 'url_reference' ? resource.format : undefined;
-  let format = read.chosenFormat;
-  const cleanup = async () => {
-    if (sourced?.ok) await env.FILES.delete(sourced.version.key);
-  };
-  if (detected !== undefined) {
-    const allowed = compatibleFormats(detected);
-    if (format && !allowed.includes(format)) {
-      await cleanup();
-      return fail({ format: t(LANG, 'resources.error.formatIncompatible', { detected: detected ? formatLabel(detected) : t(LANG, 'resources.error.unrecognised'), choices: allowed.map(formatLabel).join(', ') }) }, staged);
-    }
-    format ||= detected ?? '';
-  } else if (!format && read.input.sourceMode === 'url_reference') {
-    format = FORMATS.find((f) => f.extensions.includes(extensionOf(new URL(read.input.sourceUrl!).pathname)))?.code ?? 'HTML';
-  }
-  if (!format) {
-    await cleanup();
-    return fail({ format: t(LANG, 'resources.error.formatRequired') }, staged);
-  }
-
-  const title = read.input.title || titleFromFileName(newVersion?.fileName ?? resource?.title ?? '') || (read.input.sourceUrl ?? '');
-  await saveResource(env, actor, dataset, id, resource, { ...read.input, title, format, access: read.access }, newVersion, now, staged?.id ?? null,
-    sourced?.ok ? 'form' : null);
-  const referents = await organizationReferentEmails(env.DB, dataset.organizationId);
-  await sendMails(env, resourceChangedMails(env, resource ? 'updated' : 'created', {
-    datasetId: dataset.id, datasetTitle: dataset.title, organizationName: dataset.organizationName, resourceId: id, resourceTitle: title,
-  }, actorName(actor), referents));
+  const saved = await publishResource(env, actor, dataset, id, resource, {
+    input: read.input, chosenFormat: read.chosenFormat, access: read.access,
+    upload: staged ? { version: staged.version, format: staged.format, uploadId: staged.id } : null,
+  }, now);
+  if (!saved.ok) return fail({ [saved.field]: saved.message }, staged);
   return redirect(request, env, `${resourcePath(dataset.id, id, 'edit')}?saved`);
 }
 
-export const actorName = (actor: SignedIn) => actor.username ?? actor.id;
 
 export async function newResourceFormHandler(request: IRequest, env: Env): Promise<Response> {
   const context = await manageContext(request, env);

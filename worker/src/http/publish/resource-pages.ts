@@ -10,13 +10,13 @@ import { resourceChangedMails } from '../../mail/templates/resources';
 import { formatDateTime } from '../../render/dates';
 import { csrfField, errorSummary } from '../../render/forms';
 import { html } from '../../render/html';
-import { deleteResource, listVersions, restoreVersion } from '../../store/resource-catalogue';
+import { listVersions, restoreVersion } from '../../store/resource-catalogue';
+import { actorName, removeResource } from '../../store/resource-publishing';
 import { organizationReferentEmails } from '../../store/datasets';
 import { formatSize } from '../../store/resource-sources';
 import { csrfToken, csrfValid } from '../csrf';
 import { LANG, pageResponse, redirect, requireUser } from '../pages';
 import { manageContext, resourcePath, type ManageContext } from './resource-context';
-import { actorName } from './resource-form';
 
 async function versionsPage(request: Request, env: Env, context: ManageContext, error?: string, status?: number): Promise<Response> {
   const { dataset } = context;
@@ -59,7 +59,7 @@ export async function restoreVersionHandler(request: IRequest, env: Env): Promis
   return redirect(request, env, `${resourcePath(context.dataset.id, context.resource!.id, 'versions')}?restored=${encodeURIComponent(version.createdAt)}`);
 }
 
-async function mailChange(env: Env, context: ManageContext, event: 'updated' | 'deleted'): Promise<void> {
+async function mailChange(env: Env, context: ManageContext, event: 'updated'): Promise<void> {
   const { dataset, resource, actor } = context;
   await sendMails(env, resourceChangedMails(env, event, {
     datasetId: dataset.id, datasetTitle: dataset.title, organizationName: dataset.organizationName, resourceId: resource!.id, resourceTitle: resource!.title,
@@ -93,8 +93,7 @@ export async function deleteHandler(request: IRequest, env: Env): Promise<Respon
   if (context instanceof Response) return context;
   const form = await request.formData();
   if (!csrfValid(request, form)) return deletePage(request, env, context, t(LANG, 'auth.csrf'), 403);
-  await deleteResource(env, context.actor, context.dataset, context.resource!, new Date());
-  await mailChange(env, context, 'deleted');
+  await removeResource(env, context.actor, context.dataset, context.resource!);
   return redirect(request, env, `/user/datasets/${context.dataset.id}/edit?resource-deleted=${encodeURIComponent(context.resource!.title)}`);
 }
 

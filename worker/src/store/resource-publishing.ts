@@ -1,0 +1,92 @@
+// The one path of a resource write, shared by the resource form and the CKAN write API: the source fetched (URL with
+// the SSRF rules, SFTP deposit) when it changed, the format settled from the content, the save (version, sync run,
+// audit, catalogue change → rebuild), the référents' mail and, for a tabular file, the datastore ingest.
+import { tabularKind } from '../domain/datastore-sources';
+import { compatibleFormats, extensionOf } from '../domain/format-detect';
+import type { Actor } from '../domain/permissions';
+import { FORMATS, formatInfo } from '../domain/vocabulary';
+import type { Env } from '../env';
+import { t } from '../i18n';
+import { enqueueIngest } from '../jobs/ingest';
+import { sendMails } from '../mail/mailer';
+import { resourceChangedMails } from '../mail/templates/resources';
+import { organizationReferentEmails } from './datasets';
+import {
+  deleteResource, saveResource, type ManagedDataset, type ManagedResource, type NewVersion, type ResourceInput,
+} from './resource-catalogue';
+import { problemText, storeFromDeposit, storeFromUrl, type Sourced } from './resource-sources';
+
+type SignedIn = Extract<Actor, { kind: 'user' }>;
+
+export const actorName = (actor: SignedIn) => actor.username ?? actor.id;
+const formatLabel = (code: string) => formatInfo(code)?.label ?? code;
+/** Title from a file name when the producer leaves it empty, as IDGO does. */
+const titleFromFileName = (name: string) => name.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim();
+
+export interface ResourceWrite {
+  /** The validated fields; an empty title is filled from the file name or the URL. */
+  input: Omit<ResourceInput, 'format' | 'access'>;
+  /** The producer's format ('' to take the recognised one), checked against what the content allows. */
+  chosenFormat: string;
+  access: ResourceInput['access'];
+  /** A file already stored at its version key and judged (form upload, API upload), with the staged upload's id. */
+  upload: { version: NewVersion; format: string | null; uploadId: string | null } | null;
+}
+
+export type ResourceWriteResult =
+  | { ok: true; id: string; title: string; format: string }
+  | { ok: false; field: 'url' | 'sftp_path' | 'format'; message: string };
+
+/** Creates (`existing` null) or updates resource `resourceId` of the dataset. Nothing is saved when it fails. */
+export async function publishResource(env: Env, actor: SignedIn, dataset: ManagedDataset, resourceId: string, existing: ManagedResource | null,
+  write: ResourceWrite, now = new Date()): Promise<ResourceWriteResult> {
+  const { input, upload } = write;
+  // Other sources are fetched when they are new or changed (nothing fetched for an unchanged URL or deposit).
+  let sourced: Sourced | null = null;
+  const changedSource = !existing || existing.sourceMode !== input.sourceMode
+    || (input.sourceMode === 'url_download' && existing.sourceUrl !== input.sourceUrl)
+    || (input.sourceMode === 'sftp' && existing.sftpPath !== input.sftpPath);
+  if (input.sourceMode === 'url_download' && changedSource) sourced = await storeFromUrl(env, resourceId, input.sourceUrl!);
+  if (input.sourceMode === 'sftp' && changedSource) sourced = await storeFromDeposit(env, resourceId, actor.id, input.sftpPath!);
+  if (sourced && !sourced.ok) return { ok: false, field: input.sourceMode === 'sftp' ? 'sftp_path' : 'url', message: problemText(sourced.problem) };
+  const version = upload?.version ?? (sourced?.ok ? sourced.version : null);
+
+  // The format: the producer's choice within what the content allows, else the recognised one.
+  const detected = upload ? upload.format : sourced?.ok ? sourced.format : existing?.fileKey && input.sourceMode !== 'url_reference' ? existing.format : undefined;
+  let format = write.chosenFormat;
+  const fail = async (message: string): Promise<ResourceWriteResult> => {
+    if (sourced?.ok) await env.FILES.delete(sourced.version.key);
+    return { ok: false, field: 'format', message };
+  };
+  if (detected !== undefined) {
+    const allowed = compatibleFormats(detected);
+    if (format && !allowed.includes(format)) {
+      return fail(t('fr', 'resources.error.formatIncompatible', {
+        detected: detected ? formatLabel(detected) : t('fr', 'resources.error.unrecognised'), choices: allowed.map(formatLabel).join(', '),
+      }));
+    }
+    format ||= detected ?? '';
+  } else if (!format && input.sourceMode === 'url_reference') {
+    format = FORMATS.find((f) => f.extensions.includes(extensionOf(new URL(input.sourceUrl!).pathname)))?.code ?? 'HTML';
+  }
+  if (!format) return fail(t('fr', 'resources.error.formatRequired'));
+
+  const title = input.title || titleFromFileName(version?.fileName ?? existing?.title ?? '') || (input.sourceUrl ?? '');
+  await saveResource(env, actor, dataset, resourceId, existing, { ...input, title, format, access: write.access }, version, now,
+    upload?.uploadId ?? null, sourced?.ok ? 'form' : null);
+  if (version && tabularKind(format, version.fileName)) await enqueueIngest(env, resourceId);
+  await sendMails(env, resourceChangedMails(env, existing ? 'updated' : 'created', {
+    datasetId: dataset.id, datasetTitle: dataset.title, organizationName: dataset.organizationName, resourceId, resourceTitle: title,
+  }, actorName(actor), await organizationReferentEmails(env.DB, dataset.organizationId)));
+  return { ok: true, id: resourceId, title, format };
+}
+
+/** Deletes the resource and its files, tells the référents, and drops its datastore tables. */
+export async function removeResource(env: Env, actor: SignedIn, dataset: ManagedDataset, resource: ManagedResource, now = new Date()): Promise<void> {
+  await deleteResource(env, actor, dataset, resource, now);
+  // The ingest job of a resource gone from the catalogue removes its tables.
+  if (tabularKind(resource.format, resource.fileName)) await enqueueIngest(env, resource.id);
+  await sendMails(env, resourceChangedMails(env, 'deleted', {
+    datasetId: dataset.id, datasetTitle: dataset.title, organizationName: dataset.organizationName, resourceId: resource.id, resourceTitle: resource.title,
+  }, actorName(actor), await organizationReferentEmails(env.DB, dataset.organizationId)));
+}
