@@ -10,6 +10,12 @@ export const READ_ACTIONS = [
   'organization_list', 'organization_show', 'group_list', 'group_show', 'tag_list', 'license_list', 'status_show', 'help_show',
 ] as const;
 
+/** Write actions (a user's API token; ckan-compat §3), each documented as its own POST operation. */
+export const WRITE_ACTIONS = [
+  'package_create', 'package_update', 'package_patch', 'package_delete', 'resource_create', 'resource_update', 'resource_patch', 'resource_delete',
+] as const;
+const UPLOAD_ACTIONS: readonly string[] = ['resource_create', 'resource_update', 'resource_patch'];
+
 export interface ApiParameter {
   name: string;
   in: 'path' | 'query';
@@ -25,7 +31,8 @@ export interface ApiOperation {
   operationId: string;
   parameters: ApiParameter[];
   responses: Record<string, { description: string }>;
-  security?: { operatorToken: [] }[];
+  security?: Array<Partial<Record<'operatorToken' | 'apiToken' | 'ckanApiKey', []>>>;
+  requestBody?: { required: boolean; description: string; content: Record<string, { schema: Record<string, unknown> }> };
   /** Not OpenAPI: an example URL shown on the reference page. */
   'x-example'?: string;
 }
@@ -52,7 +59,30 @@ export function openApiDocument(site: string) {
     tags: [m('apiDoc.tag.operator')], summary, description: m(key), operationId, parameters: [],
     responses: responses(['200', 'apiDoc.resp.ok'], ['403', 'apiDoc.resp.forbidden']), security: [{ operatorToken: [] }],
   });
+  const write = (name: (typeof WRITE_ACTIONS)[number]): ApiOperation => {
+    const object = { type: 'object', additionalProperties: true };
+    const upload = { type: 'object', additionalProperties: true, properties: { upload: { type: 'string', format: 'binary' } } };
+    return {
+      tags: [m('apiDoc.tag.ckanWrite')],
+      summary: `/api/3/action/${name}`,
+      description: `${m(`ckan.help.${name}`)} ${m('apiDoc.op.write')}`,
+      operationId: `ckan_${name}`,
+      parameters: [],
+      requestBody: {
+        required: true,
+        description: m('apiDoc.body.write'),
+        content: {
+          'application/json': { schema: object },
+          'application/x-www-form-urlencoded': { schema: object },
+          ...(UPLOAD_ACTIONS.includes(name) ? { 'multipart/form-data': { schema: upload } } : {}),
+        },
+      },
+      responses: responses(['200', 'apiDoc.resp.ok'], ['400', 'apiDoc.resp.badRequest'], ['403', 'apiDoc.resp.writeForbidden'], ['404', 'apiDoc.resp.notFound'], ['409', 'apiDoc.resp.validation']),
+      security: [{ apiToken: [] }, { ckanApiKey: [] }],
+    };
+  };
   const paths: Record<string, Record<string, ApiOperation>> = {
+    ...Object.fromEntries(WRITE_ACTIONS.map((name) => [`/api/3/action/${name}`, { post: write(name) }])),
     '/api/3/action/{name}': { get: action('ckanActionGet'), post: action('ckanActionPost') },
     '/api/action/{name}': { get: { ...action('ckanActionGetUnversioned'), summary: '/api/action/{name}' }, post: { ...action('ckanActionPostUnversioned'), summary: '/api/action/{name}' } },
     '/api/3': { get: { tags: [m('apiDoc.tag.ckan')], summary: '/api/3', description: m('apiDoc.op.version'), operationId: 'ckanVersion', parameters: [], responses: responses(['200', 'apiDoc.resp.ok']) } },
@@ -90,8 +120,15 @@ export function openApiDocument(site: string) {
     openapi: '3.1.0',
     info: { title: `${m('apiDoc.title')} – ${portalName()}`, version: '1.0.0', description: m('ckan.siteDescription') },
     servers: [{ url: site }],
-    tags: [m('apiDoc.tag.ckan'), m('apiDoc.tag.dcat'), m('apiDoc.tag.files'), m('apiDoc.tag.operator')].map((name) => ({ name })),
+    tags: [m('apiDoc.tag.ckan'), m('apiDoc.tag.ckanWrite'), m('apiDoc.tag.dcat'), m('apiDoc.tag.files'), m('apiDoc.tag.operator')].map((name) => ({ name })),
     paths,
-    components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
+    components: {
+      securitySchemes: {
+        operatorToken: { type: 'http', scheme: 'bearer' },
+        // CKAN clients send the raw token in Authorization (or as Bearer), ckanapi also in X-CKAN-API-Key.
+        apiToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: m('apiDoc.security.apiToken') },
+        ckanApiKey: { type: 'apiKey', in: 'header', name: 'X-CKAN-API-Key', description: m('apiDoc.security.apiToken') },
+      },
+    },
   };
 }

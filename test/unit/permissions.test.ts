@@ -78,3 +78,20 @@ describe('can(): catalogue operations', () => {
     }
   });
 });
+
+describe('can(): an organisation\'s member list', () => {
+  const EXPECTED: Record<string, boolean> = {
+    anonymous: false, registered: false, listedUser: false, memberOfOwner: true, contributorOfOwner: true, referentOfOwner: true,
+    memberOfPartner: false, admin: true, operator: false,
+  };
+  for (const [name, actor] of Object.entries(ACTORS)) {
+    it(`${name} ${EXPECTED[name] ? 'sees' : 'does not see'} the members of the owner organisation`, () => {
+      expect(can(actor, { action: 'organization:view-members', organizationId: OWNER_ORG })).toBe(EXPECTED[name]);
+    });
+  }
+  it('is a reading: a read-only token of a member still sees them', () => {
+    const readOnly: Actor = { kind: 'user', id: 'u-ro', isAdmin: false, readOnly: true, memberships: [{ organizationId: OWNER_ORG, role: 'member' }] };
+    expect(can(readOnly, { action: 'organization:view-members', organizationId: OWNER_ORG })).toBe(true);
+    expect(can(readOnly, { action: 'dataset:create', organizationId: OWNER_ORG })).toBe(false);
+  });
+});

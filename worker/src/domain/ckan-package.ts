@@ -44,7 +44,7 @@ function linkFileName(url: string): string {
   }
 }
 
-export function portalDownloadUrl(site: string, r: ResourceRecord): string {
+export function portalDownloadUrl(site: string, r: Pick<ResourceRecord, 'id' | 'datasetId' | 'fileName' | 'sourceUrl'>): string {
   const fileName = r.fileName ?? (r.sourceUrl ? linkFileName(r.sourceUrl) : '');
   return `${site}/dataset/${r.datasetId}/resource/${r.id}/download/${encodeURIComponent(fileName || 'ressource')}`;
 }
@@ -231,5 +231,21 @@ export function searchDocument(d: DatasetRecord): SearchDocument {
     },
     text: lazyFold(() => [d.title, d.description, d.slug, ...d.tags, d.organization.title, d.organization.slug,
       ...d.themes.map((t) => t.title), ...d.resources.flatMap((r) => [r.title, r.description])].join(' ')),
+  };
+}
+
+const CAPACITY = { referent: 'admin', contributor: 'editor', member: 'member' } as const;
+
+/** A member as CKAN lists an organisation's users: référents are its admins, contributeurs its editors. */
+export function memberDict(m: { id: string; username: string; fullName: string; isAdmin: boolean; createdAt: string; role: keyof typeof CAPACITY }) {
+  return {
+    id: m.id,
+    name: m.username,
+    fullname: m.fullName,
+    display_name: m.fullName || m.username,
+    capacity: CAPACITY[m.role],
+    state: 'active',
+    sysadmin: m.isAdmin,
+    created: naiveTimestamp(m.createdAt),
   };
 }

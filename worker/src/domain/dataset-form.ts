@@ -50,6 +50,8 @@ export interface DatasetDraft {
   broadcasterEmail: string | null;
   defaultAccess: AccessLevel;
   published: boolean;
+  /** Temporal coverage (YYYY, YYYY-MM or YYYY-MM-DD), set by the CKAN API; absent: the stored one stays. */
+  temporal?: { start: string | null; end: string | null };
 }
 
 /** What the submitted form holds: single fields as strings, the two checkbox groups as lists. */
@@ -247,6 +249,33 @@ export function newDatasetValues(
     broadcaster_email: organization?.email ?? '',
     default_access: 'public',
     state: 'draft',
+  };
+}
+
+/** What a stored dataset gives back to the form (and to partial writes such as CKAN's package_patch). */
+export interface DatasetValuesSource {
+  title: string; organizationId: string; description: string; dateCreated: string; dateModified: string; datePublished: string;
+  licenceId: string; keywords: readonly string[]; updateFrequency: UpdateFrequency; granularity: Granularity; geocover: Geocover;
+  bbox: readonly [number, number, number, number] | null; ownerName: string | null; ownerEmail: string | null;
+  broadcasterName: string | null; broadcasterEmail: string | null; defaultAccess: AccessLevel; published: boolean;
+  themeIds: readonly string[]; dataTypes: readonly string[];
+}
+
+/** A stored dataset as the form's input: saving it unchanged gives the same dataset. */
+export function datasetFormInput(d: DatasetValuesSource): DatasetFormInput & { values: Record<string, string> } {
+  const coordinate = (n: number | undefined) => (n === undefined ? '' : String(n));
+  const bbox = d.bbox ?? [];
+  return {
+    values: {
+      title: d.title, organization: d.organizationId, description: d.description, date_created: d.dateCreated,
+      date_modified: d.dateModified, date_published: d.datePublished, licence: d.licenceId, keywords: d.keywords.join(', '),
+      update_frequency: d.updateFrequency, granularity: d.granularity, geocover: d.geocover,
+      bbox_west: coordinate(bbox[0]), bbox_south: coordinate(bbox[1]), bbox_east: coordinate(bbox[2]), bbox_north: coordinate(bbox[3]),
+      owner_name: d.ownerName ?? '', owner_email: d.ownerEmail ?? '', broadcaster_name: d.broadcasterName ?? '',
+      broadcaster_email: d.broadcasterEmail ?? '', default_access: d.defaultAccess, state: d.published ? 'published' : 'draft',
+    },
+    themes: [...d.themeIds],
+    dataTypes: [...d.dataTypes],
   };
 }
 

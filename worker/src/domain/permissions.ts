@@ -59,6 +59,7 @@ export type Permission =
   | { action: 'dataset:delete'; dataset: DatasetFacts }
   | { action: 'resource:set-access'; dataset: DatasetFacts }
   | { action: 'organization:manage'; organizationId: string }
+  | { action: 'organization:view-members'; organizationId: string }
   | { action: 'request:decide'; request: RequestFacts }
   | { action: 'role:revoke'; role: RoleFacts }
   | { action: 'admin:console' }
@@ -67,7 +68,7 @@ export type Permission =
   | { action: 'catalogue:export' };
 
 /** Actions that change nothing: the only ones a read-only API token may perform. */
-const READ_ACTIONS: ReadonlySet<Permission['action']> = new Set(['dataset:view', 'resource:download', 'catalogue:export']);
+const READ_ACTIONS: ReadonlySet<Permission['action']> = new Set(['dataset:view', 'resource:download', 'catalogue:export', 'organization:view-members']);
 
 function rolesIn(actor: Actor, organizationId: string): Role[] {
   if (actor.kind !== 'user') return [];
@@ -155,6 +156,9 @@ export function can(actor: Actor, permission: Permission): boolean {
       return canEdit(actor, permission.dataset);
     case 'organization:manage':
       return isAdmin(actor) || isReferentOf(actor, permission.organizationId);
+    // Who else belongs to the organisation (CKAN's organization_show users) is for its own people and administrators.
+    case 'organization:view-members':
+      return isAdmin(actor) || rolesIn(actor, permission.organizationId).length > 0;
     case 'request:decide':
       return canDecide(actor, permission.request);
     case 'role:revoke':

@@ -4,6 +4,7 @@
 import type {
   DatasetRecord, LicenceRecord, OrganizationRecord, ResourceRecord, ThemeRecord,
 } from '../domain/ckan-records';
+import type { Role } from '../domain/permissions';
 import type { AccessLevel, Granularity, ResourceType, SourceMode, UpdateFrequency } from '../domain/vocabulary';
 import { publicFilePath } from './files';
 import { groupBy } from '../domain/group-by';
@@ -44,11 +45,17 @@ let cached: { change: string; catalogue: CkanCatalogue } | undefined;
 /**
  * The catalogue as of the latest change. Every publish records a `catalogue_changes` row, so one small query tells
  * whether the copy this isolate holds is current; the full read (one batch) happens only after a change.
- * The change's time is part of the key because an emptied table (tests) reuses ids.
+ * The change's time is part of the key because an emptied table (tests) reuses ids. Drafts change without a
+ * catalogue change (nothing public moves): the latest dataset update (indexed) and the count of datasets cover them,
+ * so a producer reads back at once what they just wrote; organisations (a few hundred rows) likewise.
  */
 export async function currentCatalogue(db: D1Database): Promise<CkanCatalogue> {
-  const latest = await db.prepare('SELECT id, changed_at FROM catalogue_changes ORDER BY id DESC LIMIT 1').first<{ id: number; changed_at: string }>();
-  const change = latest ? `${latest.id}@${latest.changed_at}` : 'none';
+  const latest = await db.prepare(
+    `SELECT (SELECT id || '@' || changed_at FROM catalogue_changes ORDER BY id DESC LIMIT 1) AS change,
+            (SELECT MAX(updated_at) FROM datasets) AS touched, (SELECT COUNT(*) FROM datasets) AS n,
+            (SELECT MAX(updated_at) || '#' || COUNT(*) FROM organizations) AS organizations`,
+  ).first<{ change: string | null; touched: string | null; n: number; organizations: string | null }>();
+  const change = `${latest?.change ?? 'none'}|${latest?.touched ?? ''}|${latest?.n ?? 0}|${latest?.organizations ?? ''}`;
   if (cached?.change === change) return cached.catalogue;
   const catalogue = await loadCatalogue(db);
   cached = { change, catalogue };
@@ -113,4 +120,39 @@ async function loadCatalogue(db: D1Database): Promise<CkanCatalogue> {
     });
   }
   return { licences: licenceList, organizations: orgList, themes: themeList, datasets: datasetList };
+}
+
+export interface MemberRecord {
+  id: string;
+  username: string;
+  fullName: string;
+  isAdmin: boolean;
+  createdAt: string;
+  role: Role;
+}
+
+const ROLE_RANK: Record<Role, number> = { member: 0, contributor: 1, referent: 2 };
+
+/** The people of an organisation with their highest role (organization_show's users, for those can() allows). */
+export async function organizationMembers(db: D1Database, organizationId: string): Promise<MemberRecord[]> {
+  const rows = await db.prepare(
+    `SELECT u.id, u.username, u.first_name, u.last_name, u.is_admin, u.created_at, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.organization_id = ? ORDER BY u.username`,
+  ).bind(organizationId).all<{ id: string; username: string; first_name: string; last_name: string; is_admin: number; created_at: string; role: Role }>();
+  const members = new Map<string, MemberRecord>();
+  for (const r of rows.results) {
+    const known = members.get(r.id);
+    if (known && ROLE_RANK[known.role] >= ROLE_RANK[r.role]) continue;
+    members.set(r.id, { id: r.id, username: r.username, fullName: `${r.first_name} ${r.last_name}`.trim(), isAdmin: r.is_admin === 1, createdAt: r.created_at, role: r.role });
+  }
+  return [...members.values()];
+}
+
+/** Active organisations and thématiques by id and slug, read afresh for writes (CKAN clients name them either way). */
+export async function catalogueNames(db: D1Database): Promise<{ organizations: Array<{ id: string; slug: string }>; themes: Array<{ id: string; slug: string }> }> {
+  const [organizations, themes] = await db.batch([
+    db.prepare('SELECT id, slug FROM organizations WHERE is_active = 1'),
+    db.prepare('SELECT id, slug FROM themes'),
+  ]);
+  return { organizations: organizations!.results as { id: string; slug: string }[], themes: themes!.results as { id: string; slug: string }[] };
 }

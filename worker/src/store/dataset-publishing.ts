@@ -19,13 +19,15 @@ type SignedIn = Extract<Actor, { kind: 'user' }>;
 /**
  * Validates a dataset's fields and the decisions can() makes on them: the organisation must be one of
  * `organizations` (where the actor may publish), and a default access level other than the current one needs
- * resource:set-access on the dataset as it will be. Errors are message keys by form field.
+ * resource:set-access on the dataset as it will be. Errors are message keys by form field. `slug` is the address asked
+ * for a new dataset (CKAN's name); the form derives it from the title.
  */
-export async function validateDataset(env: Env, actor: SignedIn, input: DatasetFormInput, organizations: readonly PublishingOrganization[], existing: DatasetRecord | null):
+export async function validateDataset(env: Env, actor: SignedIn, input: DatasetFormInput, organizations: readonly PublishingOrganization[], existing: DatasetRecord | null,
+  slug?: string):
   Promise<{ draft: DatasetDraft | null; errors: DatasetFormErrors }> {
   const [licences, themes] = await Promise.all([listLicences(env.DB), listThemes(env.DB)]);
   const { draft, errors } = readDatasetForm(input, {
-    organizations, licenceIds: licences.map((l) => l.id), themeIds: themes.map((th) => th.id), existingSlug: existing?.slug,
+    organizations, licenceIds: licences.map((l) => l.id), themeIds: themes.map((th) => th.id), existingSlug: existing?.slug ?? slug,
   });
   if (!draft) return { draft, errors };
   const facts: DatasetFacts = { organizationId: draft.organizationId, published: draft.published, creatorUserId: existing ? existing.creatorUserId : actor.id };

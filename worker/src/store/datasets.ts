@@ -134,6 +134,7 @@ export function touchDatasetStatement(db: D1Database, datasetId: string, now = n
 
 function classificationStatements(db: D1Database, datasetId: string, draft: DatasetDraft): D1PreparedStatement[] {
   const statements = [
+    ...(draft.temporal ? [db.prepare('UPDATE datasets SET temporal_start = ?, temporal_end = ? WHERE id = ?').bind(draft.temporal.start, draft.temporal.end, datasetId)] : []),
     db.prepare('DELETE FROM dataset_themes WHERE dataset_id = ?').bind(datasetId),
     db.prepare('DELETE FROM dataset_tags WHERE dataset_id = ?').bind(datasetId),
   ];

@@ -4,7 +4,7 @@
 import { tabularKind } from '../domain/datastore-sources';
 import { compatibleFormats, extensionOf } from '../domain/format-detect';
 import type { Actor } from '../domain/permissions';
-import { FORMATS, formatInfo } from '../domain/vocabulary';
+import { FORMATS, formatInfo, type AccessLevel } from '../domain/vocabulary';
 import type { Env } from '../env';
 import { t } from '../i18n';
 import { enqueueIngest } from '../jobs/ingest';
@@ -14,7 +14,7 @@ import { organizationReferentEmails } from './datasets';
 import {
   deleteResource, saveResource, type ManagedDataset, type ManagedResource, type NewVersion, type ResourceInput,
 } from './resource-catalogue';
-import { problemText, storeFromDeposit, storeFromUrl, type Sourced } from './resource-sources';
+import { checkUrl, problemText, storeFromDeposit, storeFromUrl, type Sourced } from './resource-sources';
 
 type SignedIn = Extract<Actor, { kind: 'user' }>;
 
@@ -36,6 +36,50 @@ export interface ResourceWrite {
 export type ResourceWriteResult =
   | { ok: true; id: string; title: string; format: string }
   | { ok: false; field: 'url' | 'sftp_path' | 'format'; message: string };
+
+/** Why a URL typed for a resource is refused (SSRF rules when the portal fetches it), or null. */
+export function sourceUrlProblem(env: Env, mode: 'url_download' | 'url_reference', url: string): string | null {
+  if (!url) return t('fr', 'resources.error.urlRequired');
+  if (mode === 'url_download') {
+    const refused = checkUrl(env, url);
+    return refused ? problemText(refused) : null;
+  }
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // refused below
+  }
+  return parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') ? null : t('fr', 'resources.error.url.scheme');
+}
+
+/**
+ * Resolves an access level's lists: usernames to ids (each must exist), organisation ids (each must exist). Problems
+ * are French messages by form field.
+ */
+export async function resolveAccess(db: D1Database, level: AccessLevel, usernames: readonly string[], organizationIds: readonly string[]):
+  Promise<{ access: NonNullable<ResourceInput['access']>; problems: Partial<Record<'allowed_users' | 'allowed_organizations', string>> }> {
+  const problems: Partial<Record<'allowed_users' | 'allowed_organizations', string>> = {};
+  let userIds: string[] = [];
+  if (level === 'listed_users') {
+    if (usernames.length === 0) problems.allowed_users = t('fr', 'resources.error.usersRequired');
+    else {
+      const found = await db.prepare(`SELECT id, username FROM users WHERE username IN (${usernames.map(() => '?').join(',')})`).bind(...usernames)
+        .all<{ id: string; username: string }>();
+      const unknown = usernames.filter((u) => !found.results.some((f) => f.username === u));
+      if (unknown.length) problems.allowed_users = t('fr', 'resources.error.usersUnknown', { names: unknown.join(', ') });
+      userIds = found.results.map((f) => f.id);
+    }
+  }
+  if (level === 'listed_organizations') {
+    if (organizationIds.length === 0) problems.allowed_organizations = t('fr', 'resources.error.organizationsRequired');
+    else {
+      const found = await db.prepare(`SELECT COUNT(*) AS n FROM organizations WHERE id IN (${organizationIds.map(() => '?').join(',')})`).bind(...organizationIds).first<{ n: number }>();
+      if (found?.n !== organizationIds.length) problems.allowed_organizations = t('fr', 'resources.error.organizationsUnknown');
+    }
+  }
+  return { access: { level, userIds, organizationIds: [...organizationIds] }, problems };
+}
 
 /** Creates (`existing` null) or updates resource `resourceId` of the dataset. Nothing is saved when it fails. */
 export async function publishResource(env: Env, actor: SignedIn, dataset: ManagedDataset, resourceId: string, existing: ManagedResource | null,

@@ -6,7 +6,7 @@ import {
   CkanActionError, CkanBadRequest, MISSING_VALUE, notAuthorized, notFound, validationError,
 } from '../../domain/ckan-errors';
 import {
-  groupDict, licenceDict, organizationSummary, packageDict, resourceDict, tagDict,
+  groupDict, licenceDict, memberDict, organizationSummary, packageDict, resourceDict, tagDict,
 } from '../../domain/ckan-package';
 import { datasetFacts, resourceFacts, type DatasetRecord, type ResourceRecord } from '../../domain/ckan-records';
 import {
@@ -15,8 +15,9 @@ import {
 import { ANONYMOUS, can, type Actor } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { t, type MessageKey } from '../../i18n';
-import { currentCatalogue, type CkanCatalogue } from '../../store/ckan-catalogue';
-import { resolveActor } from '../actor';
+import { currentCatalogue, organizationMembers, type CkanCatalogue } from '../../store/ckan-catalogue';
+import { presentedToken, resolveActor } from '../actor';
+import { apiUploadMax, uploadTooLarge, WRITE_ACTIONS } from './write-actions';
 
 /** The CKAN release whose API this surface follows (status_show). */
 const CKAN_API_VERSION = '2.11.5';
@@ -116,10 +117,13 @@ function groupShow(kind: 'organization' | 'group'): Action {
     if (!record) throw notFound(kind === 'organization' ? 'Organization was not found.' : 'Group was not found.');
     const counts = packageCounts(catalogue, ctx.actor, kind);
     const group = groupDict(ctx.site, kind, record, counts.get(record.id) ?? 0);
-    if (!boolParam(dict, 'include_datasets')) return group;
+    // An organisation's own people (and administrators) see who belongs to it and its drafts, as CKAN's members do.
+    const insider = kind === 'organization' && can(ctx.actor, { action: 'organization:view-members', organizationId: record.id });
+    const users = insider && boolParam(dict, 'include_users', true) ? (await organizationMembers(ctx.env.DB, record.id)).map(memberDict) : [];
+    if (!boolParam(dict, 'include_datasets')) return { ...group, users };
     const member = (d: DatasetRecord) => (kind === 'organization' ? d.organization.id === record.id : d.themes.some((th) => th.id === record.id));
-    const packages = catalogue.datasets.filter((d) => member(d) && listed(ctx.actor, d, false)).slice(0, 1000);
-    return { ...group, packages: packages.map((d) => toPackage(ctx, d)) };
+    const packages = catalogue.datasets.filter((d) => member(d) && listed(ctx.actor, d, insider)).slice(0, 1000);
+    return { ...group, users, packages: packages.map((d) => toPackage(ctx, d)) };
   };
 }
 
@@ -137,6 +141,14 @@ const HELP: Record<string, MessageKey> = {
   license_list: 'ckan.help.license_list',
   status_show: 'ckan.help.status_show',
   help_show: 'ckan.help.help_show',
+  package_create: 'ckan.help.package_create',
+  package_update: 'ckan.help.package_update',
+  package_patch: 'ckan.help.package_patch',
+  package_delete: 'ckan.help.package_delete',
+  resource_create: 'ckan.help.resource_create',
+  resource_update: 'ckan.help.resource_update',
+  resource_patch: 'ckan.help.resource_patch',
+  resource_delete: 'ckan.help.resource_delete',
 };
 
 const READ_ACTIONS: Record<string, Action> = {
@@ -216,11 +228,9 @@ const READ_ACTIONS: Record<string, Action> = {
   },
 };
 
-/** Known CKAN write actions: they need API tokens and the publishing path, which this surface does not have yet. */
-const WRITE_ACTIONS = new Set([
-  'package_create', 'package_update', 'package_patch', 'package_delete', 'package_revise', 'dataset_purge',
-  'resource_create', 'resource_update', 'resource_patch', 'resource_delete',
-  'organization_create', 'organization_update', 'organization_patch', 'organization_delete',
+/** Known CKAN write actions the portal does not offer (organisations and thématiques are managed by administrators). */
+const UNSUPPORTED_WRITES = new Set([
+  'package_revise', 'dataset_purge', 'organization_create', 'organization_update', 'organization_patch', 'organization_delete',
   'group_create', 'group_update', 'group_patch', 'group_delete',
 ]);
 
@@ -237,22 +247,31 @@ function queryDict(url: URL): DataDict {
   return dict;
 }
 
-/** POST body: a JSON object, form fields, or one form key holding JSON (ckan-compat §2.1). */
-async function bodyDict(request: Request): Promise<DataDict> {
+/** POST body: a JSON object, form fields, or one form key holding JSON (ckan-compat §2.1); multipart files apart. */
+async function bodyDict(request: Request, env: Env): Promise<{ dict: DataDict; files: Map<string, File> }> {
   const type = request.headers.get('content-type') ?? '';
+  const files = new Map<string, File>();
   if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
+    // formData() holds the whole body in memory: an upload larger than the API's limit is refused unread.
+    if (Number(request.headers.get('content-length') ?? 0) > apiUploadMax(env) + 64 * 1024) {
+      await request.body?.cancel();
+      throw uploadTooLarge(env);
+    }
     const form = await request.formData();
     const keys = [...new Set(form.keys())];
-    if (keys.length === 1 && form.get(keys[0]!) === '' && keys[0]!.trim().startsWith('{')) return parseJsonObject(keys[0]!);
+    if (keys.length === 1 && form.get(keys[0]!) === '' && keys[0]!.trim().startsWith('{')) return { dict: parseJsonObject(keys[0]!), files };
     const dict: DataDict = {};
     for (const key of keys) {
-      const values = form.getAll(key).filter((v): v is string => typeof v === 'string');
-      dict[key] = values.length > 1 ? values : values[0];
+      const all = form.getAll(key);
+      const file = all.find((v): v is File => typeof v !== 'string');
+      if (file) files.set(key, file);
+      const values = all.filter((v): v is string => typeof v === 'string');
+      if (values.length) dict[key] = values.length > 1 ? values : values[0];
     }
-    return dict;
+    return { dict, files };
   }
   const text = await request.text();
-  return text.trim() === '' ? {} : parseJsonObject(text);
+  return { dict: text.trim() === '' ? {} : parseJsonObject(text), files };
 }
 
 function parseJsonObject(text: string): DataDict {
@@ -278,25 +297,33 @@ export async function ckanActionHandler(request: IRequest, env: Env): Promise<Re
   try {
     if (request.method !== 'GET' && request.method !== 'POST') return ckanJson('Bad request - Method not allowed', 405, { allow: 'GET, POST' });
     const action = READ_ACTIONS[name];
-    if (!action) {
-      if (WRITE_ACTIONS.has(name) && request.method === 'GET') {
-        throw new CkanBadRequest('Bad request - JSON Error: Invalid request. Please use POST method for your request');
-      }
-      if (!WRITE_ACTIONS.has(name)) throw new CkanBadRequest(`Bad request - Action name not known: ${name}`);
+    const write = WRITE_ACTIONS[name];
+    if (!action && !write) {
+      if (UNSUPPORTED_WRITES.has(name) && request.method === 'POST') throw notAuthorized('the portal does not offer this action');
+      if (!UNSUPPORTED_WRITES.has(name)) throw new CkanBadRequest(`Bad request - Action name not known: ${name}`);
+    }
+    if (!action && request.method === 'GET') {
+      throw new CkanBadRequest('Bad request - JSON Error: Invalid request. Please use POST method for your request');
     }
     // Read actions also take URL parameters on POST, as CKAN's side-effect-free actions do; the body wins.
-    const dict = request.method === 'GET' ? queryDict(url) : { ...(action ? queryDict(url) : {}), ...(await bodyDict(request)) };
+    const body = request.method === 'GET' ? { dict: queryDict(url), files: new Map<string, File>() } : await bodyDict(request, env);
+    const dict = request.method === 'GET' || !action ? body.dict : { ...queryDict(url), ...body.dict };
     // JSONP runs as an anonymous visitor, as in CKAN: a page of another site must not act with the user's session.
     const callback = request.method === 'GET' ? stringParam(dict, 'callback') : undefined;
     delete dict.callback;
     delete dict._;
     const jsonp = callback !== undefined && JSONP_CALLBACK.test(callback);
     const actor = jsonp ? ANONYMOUS : await resolveActor(request, env);
-    if (!action) throw notAuthorized('the API does not accept writes yet');
-    const result = await action(dict, { env, actor, site, now: Date.now() });
-    const body = { help, success: true, result };
-    if (jsonp) return new Response(`${callback}(${JSON.stringify(body)});`, { headers: { 'content-type': 'application/javascript;charset=utf-8' } });
-    return ckanJson(body);
+    const context: Context = { env, actor, site, now: Date.now() };
+    // Past the checks above, an action that is not a read is one of the writes.
+    const result = action ? await action(dict, context) : await write!(dict, {
+      env, actor, site, viaToken: presentedToken(request) !== null, files: body.files,
+      showPackage: (id) => READ_ACTIONS.package_show!({ id }, context),
+      showResource: (id) => READ_ACTIONS.resource_show!({ id }, context),
+    });
+    const envelope = { help, success: true, result };
+    if (jsonp) return new Response(`${callback}(${JSON.stringify(envelope)});`, { headers: { 'content-type': 'application/javascript;charset=utf-8' } });
+    return ckanJson(envelope);
   } catch (error) {
     if (error instanceof CkanBadRequest) return ckanJson(error.message, 400);
     if (error instanceof CkanActionError) return ckanJson({ help, success: false, error: error.error }, error.status);

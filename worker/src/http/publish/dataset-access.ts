@@ -32,3 +32,12 @@ export async function datasetFor(
   if (!can(actor, { action, dataset: datasetFacts(dataset) } as Permission)) return forbiddenPage(request, env);
   return dataset;
 }
+
+/** On edit the dataset's own organisation stays a choice, e.g. for an administrator who is in none. */
+export async function editOrganizations(env: Env, actor: SignedIn, dataset: DatasetRecord): Promise<PublishingOrganization[]> {
+  const organizations = await publishingOrganizations(env, actor);
+  if (organizations.some((o) => o.id === dataset.organizationId)) return organizations;
+  const current = await env.DB.prepare('SELECT id, legal_name, email, default_licence_id, territory_code, territory_name FROM organizations WHERE id = ?')
+    .bind(dataset.organizationId).first<{ id: string; legal_name: string; email: string | null; default_licence_id: string | null; territory_code: string | null; territory_name: string | null }>();
+  return current ? [{ id: current.id, legalName: current.legal_name, email: current.email, defaultLicenceId: current.default_licence_id, territoryCode: current.territory_code, territoryName: current.territory_name }, ...organizations] : organizations;
+}

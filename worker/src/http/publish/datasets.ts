@@ -3,7 +3,7 @@
 import type { IRequest } from 'itty-router';
 import { renderMarkdown } from '../../../../site/lib/markdown';
 import {
-  conflictErrors, newDatasetValues, parisToday, type DatasetDraft,
+  conflictErrors, datasetFormInput, newDatasetValues, parisToday, type DatasetDraft,
 } from '../../domain/dataset-form';
 import {
   ACCESS_LEVELS, DATA_TYPES, GEOCOVERS, GRANULARITIES, UPDATE_FREQUENCIES,
@@ -22,7 +22,7 @@ import { displayName, saveDataset, validateDataset } from '../../store/dataset-p
 import { findUserById } from '../../store/users';
 import { csrfToken, csrfValid } from '../csrf';
 import { formValues, LANG, pageResponse, redirect, requireUser, type SignedIn } from '../pages';
-import { datasetFor, publishingOrganizations } from './dataset-access';
+import { datasetFor, editOrganizations, publishingOrganizations } from './dataset-access';
 
 interface FormState {
   values: Record<string, string>;
@@ -35,22 +35,7 @@ interface FormState {
 }
 
 /** The record as the form's values, to edit it. */
-function recordValues(d: DatasetRecord): FormState {
-  const bbox = d.bbox ?? [];
-  const coordinate = (n: number | undefined) => (n === undefined ? '' : String(n));
-  return {
-    values: {
-      title: d.title, organization: d.organizationId, description: d.description, date_created: d.dateCreated,
-      date_modified: d.dateModified, date_published: d.datePublished, licence: d.licenceId, keywords: d.keywords.join(', '),
-      update_frequency: d.updateFrequency, granularity: d.granularity, geocover: d.geocover,
-      bbox_west: coordinate(bbox[0]), bbox_south: coordinate(bbox[1]), bbox_east: coordinate(bbox[2]), bbox_north: coordinate(bbox[3]),
-      owner_name: d.ownerName ?? '', owner_email: d.ownerEmail ?? '', broadcaster_name: d.broadcasterName ?? '',
-      broadcaster_email: d.broadcasterEmail ?? '', default_access: d.defaultAccess, state: d.published ? 'published' : 'draft',
-    },
-    themes: d.themeIds,
-    dataTypes: d.dataTypes,
-  };
-}
+const recordValues = (d: DatasetRecord): FormState => datasetFormInput(d);
 
 function choiceGroup(options: { name: string; legend: string; type: 'checkbox' | 'radio'; choices: ReadonlyArray<{ value: string; label: string }>; checked: readonly string[]; error?: string; hint?: string }): Html {
   const { name, legend, type, choices, checked, error, hint } = options;
@@ -229,15 +214,6 @@ export async function createDatasetHandler(request: IRequest, env: Env): Promise
   const saved = await saveDataset(env, actor, draft, null, organizationName);
   if (!saved.ok) return page({ errors: translateErrors(LANG, conflictErrors(saved.conflict)), status: 400 });
   return redirect(request, env, `/user/datasets/${saved.id}/edit?done=created`);
-}
-
-/** On edit the dataset's own organisation stays a choice, e.g. for an administrator who is in none. */
-async function editOrganizations(env: Env, actor: SignedIn, dataset: DatasetRecord): Promise<PublishingOrganization[]> {
-  const organizations = await publishingOrganizations(env, actor);
-  if (organizations.some((o) => o.id === dataset.organizationId)) return organizations;
-  const current = await env.DB.prepare('SELECT id, legal_name, email, default_licence_id, territory_code, territory_name FROM organizations WHERE id = ?')
-    .bind(dataset.organizationId).first<{ id: string; legal_name: string; email: string | null; default_licence_id: string | null; territory_code: string | null; territory_name: string | null }>();
-  return current ? [{ id: current.id, legalName: current.legal_name, email: current.email, defaultLicenceId: current.default_licence_id, territoryCode: current.territory_code, territoryName: current.territory_name }, ...organizations] : organizations;
 }
 
 export async function editDatasetFormHandler(request: IRequest, env: Env): Promise<Response> {

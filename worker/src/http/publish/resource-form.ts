@@ -12,12 +12,12 @@ import { html, type Html } from '../../render/html';
 import { resourceDownloadPath } from '../../store/files';
 import { datasetFacts, type ManagedDataset, type ManagedResource, type ResourceInput } from '../../store/resource-catalogue';
 import { maxUploadBytes } from '../../store/resource-files';
-import { checkUrl, formatSize, problemText, storeVersion, tooLarge } from '../../store/resource-sources';
-import { publishResource } from '../../store/resource-publishing';
+import { formatSize, problemText, storeVersion, tooLarge } from '../../store/resource-sources';
+import { publishResource, resolveAccess, sourceUrlProblem } from '../../store/resource-publishing';
 import { attachableUpload, stageStoredFile, type StagedUpload } from '../../store/resource-uploads';
 import { listDepositedFiles } from '../../store/sftp-files';
 import { csrfToken, csrfValid } from '../csrf';
-import { LANG, pageResponse, redirect, type SignedIn } from '../pages';
+import { LANG, pageResponse, redirect } from '../pages';
 import { manageContext, resourcePath, type ManageContext } from './resource-context';
 
 const MODES: readonly SourceMode[] = ['upload', 'url_download', 'url_reference', 'sftp'];
@@ -177,25 +177,9 @@ async function readAccess(env: Env, form: FormData, values: Record<string, strin
   }
   const usernames = [...new Set((values.allowed_users ?? '').split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))];
   const organizationIds = [...new Set(form.getAll('allowed_organizations').filter((v): v is string => typeof v === 'string'))];
-  let userIds: string[] = [];
-  if (level === 'listed_users') {
-    if (usernames.length === 0) errors.allowed_users = t(LANG, 'resources.error.usersRequired');
-    else {
-      const found = await env.DB.prepare(`SELECT id, username FROM users WHERE username IN (${usernames.map(() => '?').join(',')})`).bind(...usernames)
-        .all<{ id: string; username: string }>();
-      const unknown = usernames.filter((u) => !found.results.some((f) => f.username === u));
-      if (unknown.length) errors.allowed_users = t(LANG, 'resources.error.usersUnknown', { names: unknown.join(', ') });
-      userIds = found.results.map((f) => f.id);
-    }
-  }
-  if (level === 'listed_organizations') {
-    if (organizationIds.length === 0) errors.allowed_organizations = t(LANG, 'resources.error.organizationsRequired');
-    else {
-      const found = await env.DB.prepare(`SELECT COUNT(*) AS n FROM organizations WHERE id IN (${organizationIds.map(() => '?').join(',')})`).bind(...organizationIds).first<{ n: number }>();
-      if (found?.n !== organizationIds.length) errors.allowed_organizations = t(LANG, 'resources.error.organizationsUnknown');
-    }
-  }
-  return { level, userIds, organizationIds };
+  const { access, problems } = await resolveAccess(env.DB, level, usernames, organizationIds);
+  Object.assign(errors, problems);
+  return access;
 }
 
 async function readForm(env: Env, actor: Actor, dataset: ManagedDataset, form: FormData, values: Record<string, string>): Promise<ReadForm> {
@@ -210,24 +194,11 @@ async function readForm(env: Env, actor: Actor, dataset: ManagedDataset, form: F
   const chosenFormat = (values.format ?? '').trim();
   if (chosenFormat && !formatInfo(chosenFormat)) errors.format = t(LANG, 'resources.error.formatUnknown');
   let sourceUrl: string | null = null;
-  if (mode === 'url_download') {
-    sourceUrl = (values.url ?? '').trim();
-    if (!sourceUrl) errors.url = t(LANG, 'resources.error.urlRequired');
-    else {
-      const refused = checkUrl(env, sourceUrl);
-      if (refused) errors.url = problemText(refused);
-    }
-  }
-  if (mode === 'url_reference') {
-    sourceUrl = (values.reference_url ?? '').trim();
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(sourceUrl);
-    } catch {
-      // reported below
-    }
-    if (!sourceUrl) errors.reference_url = t(LANG, 'resources.error.urlRequired');
-    else if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) errors.reference_url = t(LANG, 'resources.error.url.scheme');
+  if (mode === 'url_download' || mode === 'url_reference') {
+    const field = mode === 'url_download' ? 'url' : 'reference_url';
+    sourceUrl = (values[field] ?? '').trim();
+    const problem = sourceUrlProblem(env, mode, sourceUrl);
+    if (problem) errors[field] = problem;
   }
   const sftpPath = mode === 'sftp' ? (values.sftp_path ?? '').trim() : '';
   if (mode === 'sftp' && !sftpPath) errors.sftp_path = t(LANG, 'resources.error.sftp.required');
