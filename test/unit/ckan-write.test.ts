@@ -90,7 +90,7 @@ describe('packageWrite: update and patch', () => {
   it('update with extras takes them as the whole set: those left out go back to their defaults', () => {
     const w = packageWrite({ title: 'T', extras: [{ key: 'granularity', value: 'epci' }] }, base(), 'update', CONTEXT);
     expect(w.input.values).toMatchObject({ update_frequency: 'never', granularity: 'epci', geocover: 'jurisdiction' });
-    expect(w.input.dataTypes).toEqual([]);
+    expect(w.input.dataTypes).toEqual(['open']); // not among package_show's extras: kept
     expect(w.temporal).toEqual({ start: null, end: null });
   });
 

@@ -225,8 +225,9 @@ export function packageWrite(dict: DataDict, base: DatasetFormInput & { values: 
   if (present('granularity')) values.granularity = text(extra('granularity')).trim();
   else if (resetExtras) values.granularity = 'undefined';
   if (present('default_access')) values.default_access = text(extra('default_access')).trim();
-  if (present('data_types') || resetExtras) {
-    const list = listOf(extra('data_types') ?? []);
+  // Data types are not in package_show's extras: a show → update round trip keeps them.
+  if (present('data_types')) {
+    const list = listOf(extra('data_types'));
     if (!list || !list.every((v) => typeof v === 'string')) problems.data_types = 'ckanWrite.list';
     else dataTypes = list as string[];
   }
