@@ -153,13 +153,15 @@ async function writePackage(dict: DataDict, ctx: WriteContext, mode: 'create' | 
 async function replaceResources(ctx: WriteContext, actor: SignedIn, datasetId: string, list: DataDict[]): Promise<void> {
   const current = await listDatasetResources(ctx.env.DB, datasetId);
   const kept = new Set<string>();
+  // Files belong to resource_create/update/patch: a list of resources is made of URLs and stored resources.
+  const listCtx: WriteContext = { ...ctx, files: new Map() };
   for (const [i, dict] of list.entries()) {
     const dataset = (await findManagedDataset(ctx.env.DB, datasetId))!;
     const known = typeof dict.id === 'string' ? current.find((r) => r.id === dict.id) : undefined;
     const existing = known ? await findManagedResource(ctx.env.DB, datasetId, known.id) : null;
     if (existing) kept.add(existing.id);
     try {
-      await writeResource(ctx, actor, dataset, existing, dict, existing ? 'update' : 'create', { skipUnchanged: true });
+      await writeResource(listCtx, actor, dataset, existing, dict, existing ? 'update' : 'create', { skipUnchanged: true });
     } catch (error) {
       if (!(error instanceof CkanActionError)) throw error;
       const message = Object.entries(error.error).filter(([k]) => k !== '__type').map(([, v]) => (Array.isArray(v) ? v.join(' ') : String(v))).join(' ');
