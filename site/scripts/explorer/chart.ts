@@ -110,6 +110,7 @@ export function mountChart(root: HTMLElement, config: Config, t: Translate): { d
       data: { labels, datasets },
       options: {
         animation: false,
+        locale: 'fr-FR',
         responsive: true,
         maintainAspectRatio: false,
         plugins: { title: { display: true, text: title, color: '#161616', font: { size: 16 } }, legend: { display: pie || datasets.length > 1 } },

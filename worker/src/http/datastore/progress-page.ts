@@ -4,7 +4,7 @@
 // and reloads this page's report section once the job has ended, so the report is rendered in one place.
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
-import { TABLES, t } from '../../i18n';
+import { formatNumber, TABLES, t } from '../../i18n';
 import { formatDateTime } from '../../render/dates';
 import { html, type Html } from '../../render/html';
 import { readEntry, type DatastoreEntry } from '../../store/datastore';
@@ -31,7 +31,7 @@ function report(entry: DatastoreEntry, explore: string): Html {
     [t(LANG, 'datastore.progress.encoding'), r.encoding],
     [t(LANG, 'datastore.progress.delimiter'), r.delimiter === '\t' ? 'tabulation' : r.delimiter],
     [t(LANG, 'datastore.progress.sheet'), r.sheet],
-    [t(LANG, 'datastore.progress.rowCount'), r.rows],
+    [t(LANG, 'datastore.progress.rowCount'), formatNumber(LANG, r.rows)],
     [t(LANG, 'datastore.progress.duration'), t(LANG, 'datastore.progress.seconds', { seconds: Math.round(r.durationMs / 100) / 10 })],
   ];
   return html`<h2 id="datastore-report-title">${t(LANG, 'datastore.progress.report')}</h2>
@@ -41,7 +41,7 @@ ${r.errors.length > 0 && html`<h3>${t(LANG, 'datastore.progress.errors')}</h3><u
 ${r.warnings.length === 0 ? html`<p>${t(LANG, 'datastore.progress.noWarnings')}</p>` : html`<ul class="datastore-warnings">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul>`}
 ${r.columns.length > 0 && html`<h3>${t(LANG, 'datastore.progress.columns')}</h3><div class="table-scroll"><table class="data-table">
 <thead><tr><th scope="col">${t(LANG, 'datastore.progress.label')}</th><th scope="col">${t(LANG, 'datastore.progress.column')}</th><th scope="col">${t(LANG, 'datastore.progress.type')}</th><th scope="col">${t(LANG, 'datastore.progress.nulls')}</th></tr></thead>
-<tbody>${r.columns.map((c) => html`<tr><td>${c.label}</td><td><code>${c.id}</code></td><td>${t(LANG, `datastore.type.${c.type}`)}</td><td>${c.nulls}</td></tr>`)}</tbody></table></div>`}
+<tbody>${r.columns.map((c) => html`<tr><td>${c.label}</td><td><code>${c.id}</code></td><td>${t(LANG, `datastore.type.${c.type}`)}</td><td>${formatNumber(LANG, c.nulls)}</td></tr>`)}</tbody></table></div>`}
 ${entry.tableName && html`<p><a class="button" href="${explore}">${t(LANG, 'datastore.progress.explore')}</a></p>`}`;
 }
 
