@@ -9,6 +9,8 @@ import { action, cellText, el, type Config, type Translate } from './common';
 
 /** Rows put on the map at most: beyond that, clustering keeps it usable but the page gets heavy. */
 const MAX_MARKERS = 20_000;
+/** Lines and polygons drawn besides their marker (each costs an SVG path). */
+const MAX_SHAPES = 5_000;
 const STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30];
 
 interface Search {
@@ -75,9 +77,24 @@ export function mountMap(root: HTMLElement, config: Config, t: Translate, placem
       });
       marker.setPopupContent(el('div', {}, el('h4', {}, t('datastore.explorer.popupTitle', { id })), dl));
     } catch (error) {
-      marker.setPopupContent(t('datastore.explorer.error', { message: String((error as Error).message) }));
+      marker.setPopupContent(t('datastore.explorer.error', { message: error instanceof Error ? error.message : String(error) }));
     }
   }
+
+  // Lines and polygons of a GeoJSON column, drawn under the markers (which stay the clickable, clustered part).
+  const shapes = L.geoJSON(undefined, { style: { color: '#00708a', weight: 2, fillOpacity: 0.15 }, interactive: false });
+  let shapeCount = 0;
+  const addShape = (value: unknown) => {
+    if (shapeCount >= MAX_SHAPES) return;
+    try {
+      const geometry = (typeof value === 'string' ? JSON.parse(value) : value) as GeoJSON.Geometry | null;
+      if (!geometry || geometry.type === 'Point') return;
+      shapes.addData(geometry);
+      shapeCount++;
+    } catch {
+      // An unreadable geometry has no marker either (geometryAnchor).
+    }
+  };
 
   async function load(): Promise<void> {
     const result = await action<Search>('datastore_search', {
@@ -88,6 +105,7 @@ export function mountMap(root: HTMLElement, config: Config, t: Translate, placem
         ? (typeof a === 'number' && typeof b === 'number' && withinWgs84({ latMin: a, latMax: a, lonMin: b, lonMax: b }) ? [a, b] as [number, number] : null)
         : geometryAnchor(a);
       if (!at) continue;
+      if (placement.kind === 'geometry') addShape(a);
       const marker = L.marker(at, { icon, title: t('datastore.explorer.popupTitle', { id }), alt: t('datastore.explorer.popupTitle', { id }), keyboard: true });
       marker.bindPopup(t('datastore.explorer.loading'));
       marker.on('popupopen', () => void popup(marker, id));
@@ -100,6 +118,7 @@ export function mountMap(root: HTMLElement, config: Config, t: Translate, placem
     if (!map) return;
     const bounds = L.latLngBounds(markers.map((m) => m.getLatLng()));
     if (bounds.isValid()) map.fitBounds(bounds.pad(0.1), { maxZoom: 14 });
+    shapes.addTo(map);
     place();
   }
 
@@ -110,12 +129,13 @@ export function mountMap(root: HTMLElement, config: Config, t: Translate, placem
         return;
       }
       // Leaflet measures its container: created once the tab is visible.
-      map = L.map(container, { attributionControl: false, worldCopyJump: false, minZoom: 2 }).setView([46.5, 2.5], 5);
+      // No tile layer sets a zoom range, and the cluster plugin needs one.
+      map = L.map(container, { attributionControl: false, minZoom: 2, maxZoom: 18 }).setView([46.5, 2.5], 5);
       const grid = L.polyline([], { color: '#9aa7b4', weight: 1, interactive: false }).addTo(map);
       map.on('moveend', () => graticule(map!, grid));
       graticule(map, grid);
-      load().catch((error: Error) => {
-        count.textContent = t('datastore.explorer.error', { message: error.message });
+      load().catch((error: unknown) => {
+        count.textContent = t('datastore.explorer.error', { message: error instanceof Error ? error.message : String(error) });
       });
     },
   };
