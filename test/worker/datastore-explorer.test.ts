@@ -55,6 +55,7 @@ describe('publishing a tabular file through the contributor form', () => {
     const id = await publish();
     expect((await readEntry(env.DATASTORE, id))?.jobState).toBe('queued');
     const progressPath = `/user/datasets/${datasetId}/resources/${id}/datastore`;
+    expect(await (await page(`/user/datasets/${datasetId}/resources/${id}/edit`, contributor)).text()).toContain(`href="${progressPath}">Chargement dans le datastore</a>`);
     const waiting = await (await page(progressPath, contributor)).text();
     expect(waiting).toContain('En attente de chargement');
     expect(waiting).toContain('<progress');
