@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import type { CatalogueSnapshot } from '../worker/src/domain/snapshot';
+import { bundleIslands } from './bundle-islands';
 
 export interface BuildSiteOptions {
   snapshotPath: string;
@@ -220,15 +221,17 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
   const datasetPagesDir = `${next}-datasets`;
   try {
     // Let all three finish before removing their output on failure.
-    const [astro, indexing, datasetPages] = await Promise.allSettled([
-      runAstro(snapshotFile, next), runPagefind(snapshot, bundle), writeDatasetPages(snapshot, datasetPagesDir)]);
-    for (const run of [astro, indexing, datasetPages]) if (run.status === 'rejected') throw run.reason;
+    const [astro, indexing, datasetPages, islands] = await Promise.allSettled([
+      runAstro(snapshotFile, next), runPagefind(snapshot, bundle), writeDatasetPages(snapshot, datasetPagesDir), bundleIslands()]);
+    for (const run of [astro, indexing, datasetPages, islands]) if (run.status === 'rejected') throw run.reason;
     const astroSeconds = (astro as PromiseFulfilledResult<number>).value;
     const search = (indexing as PromiseFulfilledResult<SearchFiles>).value;
     const datasetPagesSeconds = (datasetPages as PromiseFulfilledResult<number>).value;
     mergeDatasetPages(datasetPagesDir, next);
     renameSync(bundle, join(next, 'pagefind'));
     for (const [path, content] of Object.entries(search.files)) writeFileSync(join(next, path), content);
+    mkdirSync(join(next, 'scripts'), { recursive: true });
+    for (const [path, content] of (islands as PromiseFulfilledResult<Map<string, Uint8Array>>).value) writeFileSync(join(next, path), content);
     removeAstroLeftovers(next);
     const pages = countHtml(next);
 

@@ -253,6 +253,7 @@ export function syntheticSnapshot({ datasets: datasetCount, seed = 42 }: Synthet
         downloadCount: restricted ? r.int(0, 20) : Math.floor(r.float() ** 3 * 5000),
         createdAt,
         modifiedAt: `${dateModified}T10:00:00.000Z`,
+        datastore: null,
       });
     }
 

@@ -14,6 +14,7 @@ import { formatBytes, formatDate, formatLabel, isExternal, plainText, safeHref, 
 import { html, raw, type Part } from '../../worker/src/render/html';
 import { renderPage } from '../../worker/src/render/layout';
 import { renderMarkdown } from './markdown';
+import { queryableSection } from './datastore-section';
 import { LANG, jsonForScript, portalName } from './site';
 
 export interface DatasetPage {
@@ -102,6 +103,7 @@ ${d.hasRestrictedResources && html`<p class="notice notice-lock">${icon('lock')}
 <section aria-labelledby="description"><h2 id="description">${t(LANG, 'dataset.description')}</h2><div class="prose">${raw(renderMarkdown(d.description))}</div></section>
 <section aria-labelledby="resources"><h2 id="resources">${t(LANG, 'dataset.resources')}</h2>${groups.length === 0 && html`<p>${t(LANG, 'dataset.noResources')}</p>`}
 ${groups.map((g) => html`<section class="resource-group" aria-labelledby="resources-${g.type}"><h3 id="resources-${g.type}">${resourceTypeLabel(LANG, g.type)}</h3><ul class="resources">${g.resources.map(resourceItem)}</ul></section>`)}</section>
+${queryableSection(d)}
 <section aria-labelledby="showcases"><h2 id="showcases">${t(LANG, 'dataset.showcases')}</h2>${showcases.length === 0
     ? html`<p>${t(LANG, 'dataset.noShowcases')}</p>`
     : html`<ul class="link-list">${showcases.map((s) => html`<li><a href="/showcase/${s.slug}">${s.title}</a> <span class="muted">(${showcaseTypeLabel(LANG, s.showcaseType)})</span></li>`)}</ul>`}</section>

@@ -55,6 +55,9 @@ import { datastoreInfo, datastoreSearch, datastoreSearchSql } from './http/datas
 import { exportHandler } from './http/datastore/export';
 import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
 import { reingestHandler } from './http/datastore/ingest';
+import { deleteViewHandler, saveViewHandler, viewHandler } from './http/datastore/views';
+import { resourcePageHandler } from './http/datastore/resource-page';
+import { progressPageHandler } from './http/datastore/progress-page';
 
 type Args = [Env, ExecutionContext];
 
@@ -106,7 +109,12 @@ const router = Router<IRequest, Args>()
   .post('/api/action/datastore_search_sql', datastoreSearchSql)
   .get('/api/datastore/:resourceId/status', datastoreStatusHandler)
   .post('/api/internal/datastore/:resourceId/ingest', reingestHandler)
+  .get('/api/datastore/:resourceId/view', viewHandler)
+  .post('/api/datastore/:resourceId/view', saveViewHandler)
+  .post('/api/datastore/:resourceId/view/delete', deleteViewHandler)
   .get('/api/datastore/:resourceId/:file', exportHandler)
+  .get('/dataset/:datasetId/resource/:resourceId', resourcePageHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/datastore', progressPageHandler)
   // Interoperability: CKAN Action API (read side) and the DCAT-AP catalogue.
   .all('/api/3/action/:name', ckanActionHandler)
   .all('/api/action/:name', ckanActionHandler)

@@ -60,6 +60,13 @@ export interface SnapshotResource {
   downloadCount: number;
   createdAt: string;
   modifiedAt: string;
+  /** Loaded into the datastore and readable by anyone ("données requêtables"); null otherwise. */
+  datastore: SnapshotDatastore | null;
+}
+
+export interface SnapshotDatastore {
+  rows: number;
+  columns: number;
 }
 
 export interface SnapshotDataset {

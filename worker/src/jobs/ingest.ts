@@ -12,6 +12,7 @@ import {
   dropTables, findIngestable, finishJob, markQueued, progressStatement, readEntry, removeResource, sqlLiteral, startJob, swapIn, type IngestReport,
 } from '../store/datastore';
 import { t, type Lang } from '../i18n';
+import { changeStatement, publishChange } from '../store/catalogue-changes';
 
 /** OPenIG's limit, kept as the default; DATASTORE_MAX_BYTES raises it. */
 export const DEFAULT_MAX_BYTES = 15 * 1024 * 1024;
@@ -27,6 +28,11 @@ const render = (notice: Notice, lang: Lang = 'fr') => t(lang, notice.key, notice
 export async function enqueueIngest(env: Pick<Env, 'JOBS' | 'DATASTORE'>, resourceId: string): Promise<void> {
   await markQueued(env.DATASTORE, resourceId);
   await env.JOBS.send({ type: 'ingest', resourceId });
+}
+
+/** For the publishing forms and syncs: a resource whose file is tabular is (re)loaded, or emptied once deleted. */
+export async function ingestIfTabular(env: Pick<Env, 'JOBS' | 'DATASTORE'>, resourceId: string, format: string, fileName: string | null): Promise<void> {
+  if (tabularKind(format, fileName)) await enqueueIngest(env, resourceId);
 }
 
 export async function handleIngestMessages(messages: readonly Message<JobMessage>[], env: Env): Promise<void> {
@@ -194,6 +200,9 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     report.phasesMs = { infer: inferred - started, load: loadedAt - inferred, index: Date.now() - loadedAt };
     const { swapped, old } = await swapIn(db, resourceId, jobId, table, ftsTable, fields, loaded, resource.sha256, report, new Date().toISOString());
     await dropTables(db, swapped ? old : [`${table}_fts`, table]);
+    if (swapped && resource.datasetPublished) {
+      await publishChange(env, await changeStatement(env.DB, 'datastore ready', { type: 'dataset', id: resource.datasetId }).run());
+    }
   } catch (error) {
     if (error instanceof TabularError) return end('failed', error.notice);
     console.error('ingest error', resourceId, error);

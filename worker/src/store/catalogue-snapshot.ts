@@ -2,7 +2,7 @@
 // `can()` for an anonymous visitor, so nothing restricted can reach HTML, JSON-LD or the search index.
 import { ANONYMOUS, can, type DatasetFacts, type ResourceFacts } from '../domain/permissions';
 import {
-  SNAPSHOT_SCHEMA_VERSION, type CatalogueSnapshot, type SnapshotDataset, type SnapshotResource,
+  SNAPSHOT_SCHEMA_VERSION, type CatalogueSnapshot, type SnapshotDatastore, type SnapshotDataset, type SnapshotResource,
 } from '../domain/snapshot';
 import type {
   AccessLevel, DataType, Geocover, Granularity, OrganizationType, ResourceType, ShowcaseType, SourceMode, UpdateFrequency,
@@ -38,12 +38,20 @@ interface ShowcaseRow {
 }
 
 
+async function queryableResources(datastore: D1Database): Promise<Map<string, SnapshotDatastore>> {
+  const rows = await datastore.prepare('SELECT resource_id, row_count, fields FROM datastore_resources WHERE table_name IS NOT NULL')
+    .all<{ resource_id: string; row_count: number | null; fields: string | null }>();
+  return new Map(rows.results.map((r) => [r.resource_id, { rows: r.row_count ?? 0, columns: r.fields ? (JSON.parse(r.fields) as unknown[]).length : 0 }]));
+}
+
 function resourceUrl(row: ResourceRow): string | null {
   if (row.file_key && row.file_name) return resourceDownloadPath(row.dataset_id, row.id, row.file_name);
   return row.source_url;
 }
 
-export async function exportSnapshot(db: D1Database): Promise<CatalogueSnapshot> {
+/** `datastore`: the DATASTORE database, for the "données requêtables" of each open resource. */
+export async function exportSnapshot(db: D1Database, datastore?: D1Database): Promise<CatalogueSnapshot> {
+  const queryable = datastore ? await queryableResources(datastore) : new Map<string, SnapshotDatastore>();
   const [licences, themes, orgs, datasets, resources, datasetThemes, datasetTags, allowedOrgs, showcases, showcaseDatasets, lastChange] =
     await db.batch([
       db.prepare('SELECT id, title, url, is_open FROM licences ORDER BY position'),
@@ -94,6 +102,7 @@ export async function exportSnapshot(db: D1Database): Promise<CatalogueSnapshot>
         downloadCount: r.download_count,
         createdAt: r.created_at,
         modifiedAt: r.modified_at,
+        datastore: open ? (queryable.get(r.id) ?? null) : null,
       };
     });
     const hasBbox = d.bbox_west !== null && d.bbox_south !== null && d.bbox_east !== null && d.bbox_north !== null;

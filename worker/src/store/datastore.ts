@@ -146,6 +146,9 @@ export async function findResourceById(db: D1Database, resourceId: string): Prom
 
 export interface IngestableResource {
   id: string;
+  datasetId: string;
+  /** The dataset is public: its page shows the resource's datastore state, so a served table means a rebuild. */
+  datasetPublished: boolean;
   format: string;
   fileKey: string | null;
   fileName: string | null;
@@ -154,9 +157,12 @@ export interface IngestableResource {
 }
 
 export async function findIngestable(db: D1Database, resourceId: string): Promise<IngestableResource | null> {
-  const r = await db.prepare('SELECT id, format, file_key, file_name, size_bytes, sha256 FROM resources WHERE id = ?').bind(resourceId)
-    .first<{ id: string; format: string; file_key: string | null; file_name: string | null; size_bytes: number | null; sha256: string | null }>();
-  return r && { id: r.id, format: r.format, fileKey: r.file_key, fileName: r.file_name, sizeBytes: r.size_bytes, sha256: r.sha256 };
+  const r = await db.prepare(
+    `SELECT r.id, r.dataset_id, d.published, r.format, r.file_key, r.file_name, r.size_bytes, r.sha256
+     FROM resources r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?`,
+  ).bind(resourceId).first<{ id: string; dataset_id: string; published: number; format: string; file_key: string | null; file_name: string | null;
+    size_bytes: number | null; sha256: string | null }>();
+  return r && { id: r.id, datasetId: r.dataset_id, datasetPublished: r.published === 1, format: r.format, fileKey: r.file_key, fileName: r.file_name, sizeBytes: r.size_bytes, sha256: r.sha256 };
 }
 
 /** SQL literal for a value of a load statement (D1 binds at most 100 values, so rows are written inline). */

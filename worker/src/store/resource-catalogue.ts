@@ -7,6 +7,7 @@ import type { AccessLevel, ResourceType, SourceMode, SyncFrequency } from '../do
 import type { Env } from '../env';
 import { auditStatement } from './audit';
 import { changeStatement, publishChange } from './catalogue-changes';
+import { ingestIfTabular } from '../jobs/ingest';
 
 export interface ManagedDataset {
   id: string;
@@ -200,6 +201,7 @@ export async function saveResource(env: Env, actor: Actor, dataset: ManagedDatas
   statements.push(...changeStatements(env, dataset, actor, existing ? 'updated' : 'created', resourceId, now,
     version ? { versionId: version.versionId, sha256: version.sha256 } : {}));
   await runChange(env, dataset, statements);
+  if (version) await ingestIfTabular(env, resourceId, input.format, version.fileName);
 }
 
 export interface VersionRow {
@@ -229,6 +231,7 @@ export async function restoreVersion(env: Env, actor: Actor, dataset: ManagedDat
     ...changeStatements(env, dataset, actor, 'restored', resource.id, now, { versionId: version.id }),
   ];
   await runChange(env, dataset, statements);
+  await ingestIfTabular(env, resource.id, resource.format, version.fileName);
 }
 
 /** Deletes the resource, its versions, runs and access lists, then every stored file of it (no orphan in R2). */
@@ -241,6 +244,7 @@ export async function deleteResource(env: Env, actor: Actor, dataset: ManagedDat
     env.DB.prepare('DELETE FROM resources WHERE id = ?').bind(resource.id),
     ...changeStatements(env, dataset, actor, 'deleted', resource.id, now, { title: resource.title }),
   ]);
+  await ingestIfTabular(env, resource.id, resource.format, resource.fileName);
   for (const upload of uploads.results) {
     if (upload.r2_upload_id) await env.FILES.resumeMultipartUpload(upload.file_key, upload.r2_upload_id).abort().catch(() => undefined);
   }
@@ -276,6 +280,7 @@ export async function recordSyncRun(env: Env, dataset: ManagedDataset, resource:
   }
   await runChange(env, dataset, [...statements, ...versionStatements(db, resource.id, run.version, run.finishedAt),
     ...changeStatements(env, dataset, 'system', 'synced', resource.id, run.finishedAt, { versionId: run.version.versionId })]);
+  await ingestIfTabular(env, resource.id, resource.format, run.version.fileName);
 }
 
 /** The result of the run before the latest one recorded, to mail a failure once rather than at every run. */

@@ -1,13 +1,11 @@
 // The one path of a resource write, shared by the resource form and the CKAN write API: the source fetched (URL with
 // the SSRF rules, SFTP deposit) when it changed, the format settled from the content, the save (version, sync run,
-// audit, catalogue change → rebuild), the référents' mail and, for a tabular file, the datastore ingest.
-import { tabularKind } from '../domain/datastore-sources';
+// audit, catalogue change → rebuild, datastore ingest of a tabular file) and the référents' mail.
 import { compatibleFormats, extensionOf } from '../domain/format-detect';
 import type { Actor } from '../domain/permissions';
 import { FORMATS, formatInfo, type AccessLevel } from '../domain/vocabulary';
 import type { Env } from '../env';
 import { t } from '../i18n';
-import { enqueueIngest } from '../jobs/ingest';
 import { sendMails } from '../mail/mailer';
 import { resourceChangedMails } from '../mail/templates/resources';
 import { organizationReferentEmails } from './datasets';
@@ -118,18 +116,15 @@ export async function publishResource(env: Env, actor: SignedIn, dataset: Manage
   const title = input.title || titleFromFileName(version?.fileName ?? existing?.title ?? '') || (input.sourceUrl ?? '');
   await saveResource(env, actor, dataset, resourceId, existing, { ...input, title, format, access: write.access }, version, now,
     upload?.uploadId ?? null, sourced?.ok ? 'form' : null);
-  if (version && tabularKind(format, version.fileName)) await enqueueIngest(env, resourceId);
   await sendMails(env, resourceChangedMails(env, existing ? 'updated' : 'created', {
     datasetId: dataset.id, datasetTitle: dataset.title, organizationName: dataset.organizationName, resourceId, resourceTitle: title,
   }, actorName(actor), await organizationReferentEmails(env.DB, dataset.organizationId)));
   return { ok: true, id: resourceId, title, format };
 }
 
-/** Deletes the resource and its files, tells the référents, and drops its datastore tables. */
+/** Deletes the resource, its files and datastore tables (resource-catalogue), and tells the référents. */
 export async function removeResource(env: Env, actor: SignedIn, dataset: ManagedDataset, resource: ManagedResource, now = new Date()): Promise<void> {
   await deleteResource(env, actor, dataset, resource, now);
-  // The ingest job of a resource gone from the catalogue removes its tables.
-  if (tabularKind(resource.format, resource.fileName)) await enqueueIngest(env, resource.id);
   await sendMails(env, resourceChangedMails(env, 'deleted', {
     datasetId: dataset.id, datasetTitle: dataset.title, organizationName: dataset.organizationName, resourceId: resource.id, resourceTitle: resource.title,
   }, actorName(actor), await organizationReferentEmails(env.DB, dataset.organizationId)));

@@ -51,7 +51,7 @@ export async function importHandler(request: IRequest, env: Env): Promise<Respon
 
 export async function snapshotHandler(request: IRequest, env: Env): Promise<Response> {
   if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
-  return json(await exportSnapshot(env.DB));
+  return json(await exportSnapshot(env.DB, env.DATASTORE));
 }
 
 export async function statusHandler(request: IRequest, env: Env): Promise<Response> {

@@ -2,6 +2,7 @@
 // deposit — each as "données brutes" or "documentation associée", the format recognised from the content (and
 // correctable within what the content allows), and the access level when can(resource:set-access).
 import type { IRequest } from 'itty-router';
+import { tabularKind } from '../../domain/datastore-sources';
 import { compatibleFormats } from '../../domain/format-detect';
 import { can, type Actor } from '../../domain/permissions';
 import { ACCESS_LEVELS, FORMATS, formatInfo, SYNC_FREQUENCIES, type AccessLevel, type SourceMode, type SyncFrequency } from '../../domain/vocabulary';
@@ -87,7 +88,7 @@ async function renderForm(request: Request, env: Env, context: ManageContext, st
 ${resource.fileKey && resource.fileName ? html`<p>${t(LANG, 'resources.edit.current', { file: resource.fileName, size: formatSize(resource.sizeBytes ?? 0), format: formatLabel(resource.format), downloads: resource.downloadCount })}
  <a href="${resourceDownloadPath(dataset.id, resource.id, resource.fileName)}">${t(LANG, 'resources.edit.download')}</a></p>`
     : resource.sourceUrl ? html`<p>${t(LANG, 'resources.edit.currentLink', { url: resource.sourceUrl })}</p>` : ''}
-<p><a href="${resourcePath(dataset.id, resource.id, 'versions')}">${t(LANG, 'resources.edit.versions')}</a> · <a href="${resourcePath(dataset.id, resource.id, 'delete')}">${t(LANG, 'resources.edit.delete')}</a></p>
+<p><a href="${resourcePath(dataset.id, resource.id, 'versions')}">${t(LANG, 'resources.edit.versions')}</a> · <a href="${resourcePath(dataset.id, resource.id, 'delete')}">${t(LANG, 'resources.edit.delete')}</a>${tabularKind(resource.format, resource.fileName) && html` · <a href="/user/datasets/${dataset.id}/resources/${resource.id}/datastore">${t(LANG, 'datastore.page.progressLink')}</a>`}</p>
 <p class="muted">${t(LANG, 'resources.edit.replaceHint')}</p>
 </section>` : '';
 
