@@ -55,6 +55,9 @@ import { datastoreInfo, datastoreSearch, datastoreSearchSql } from './http/datas
 import { exportHandler } from './http/datastore/export';
 import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
 import { reingestHandler } from './http/datastore/ingest';
+import {
+  accessRequestHandler, accessRequestsHandler, createAccessRequestHandler, decideAccessRequestHandler, newAccessRequestHandler,
+} from './http/participation/access';
 
 type Args = [Env, ExecutionContext];
 
@@ -179,6 +182,12 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceFormHandler)
   .post('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceHandler)
   .get('/user/syncs', syncsHandler)
+  // Participation (issue 5): access requests.
+  .get('/user/access-requests', accessRequestsHandler)
+  .get('/user/access-requests/new', newAccessRequestHandler)
+  .post('/user/access-requests/new', createAccessRequestHandler)
+  .get('/user/access-requests/:requestId', accessRequestHandler)
+  .post('/user/access-requests/:requestId', decideAccessRequestHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
