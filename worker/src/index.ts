@@ -63,6 +63,7 @@ import {
   createSubscriptionHandler, followStateHandler, followToggleHandler, newSubscriptionHandler, subscriptionsHandler, unsubscribeFormHandler,
   unsubscribeHandler, updateSubscriptionHandler,
 } from './http/participation/follow';
+import { contactFormHandler, contactHandler } from './http/participation/contact';
 
 type Args = [Env, ExecutionContext];
 
@@ -202,6 +203,8 @@ const router = Router<IRequest, Args>()
   .get('/user/subscriptions/unsubscribe', unsubscribeFormHandler)
   .post('/user/subscriptions/unsubscribe', unsubscribeHandler)
   .post('/user/subscriptions/:subscriptionId', updateSubscriptionHandler)
+  .get('/user/contact/:datasetId', contactFormHandler)
+  .post('/user/contact/:datasetId', contactHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
