@@ -64,6 +64,10 @@ import {
   unsubscribeHandler, updateSubscriptionHandler,
 } from './http/participation/follow';
 import { contactFormHandler, contactHandler } from './http/participation/contact';
+import {
+  adminShowcasePublishedHandler, adminShowcasesHandler, createShowcaseHandler, editShowcaseFormHandler, editShowcaseHandler, myShowcasesHandler,
+  newShowcaseHandler,
+} from './http/participation/showcases';
 
 type Args = [Env, ExecutionContext];
 
@@ -205,6 +209,13 @@ const router = Router<IRequest, Args>()
   .post('/user/subscriptions/:subscriptionId', updateSubscriptionHandler)
   .get('/user/contact/:datasetId', contactFormHandler)
   .post('/user/contact/:datasetId', contactHandler)
+  .get('/user/showcases', myShowcasesHandler)
+  .get('/user/showcases/new', newShowcaseHandler)
+  .post('/user/showcases/new', createShowcaseHandler)
+  .get('/user/showcases/:showcaseId/edit', editShowcaseFormHandler)
+  .post('/user/showcases/:showcaseId/edit', editShowcaseHandler)
+  .get('/admin/showcases', adminShowcasesHandler)
+  .post('/admin/showcases/:showcaseId/published', adminShowcasePublishedHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a

@@ -52,6 +52,7 @@ ${actor.isAdmin ? html`<p><a class="button button-secondary" href="/admin">${t(L
   <li><a href="/user/sftp">${t(LANG, 'home.link.sftp')}</a></li>
   <li><a href="/user/subscriptions">${t(LANG, 'participation.home.subscriptions')}</a></li>
   <li><a href="/user/access-requests">${t(LANG, 'participation.home.accessRequests')}</a></li>
+  <li><a href="/user/showcases">${t(LANG, 'participation.home.showcases')}</a></li>
   <li><a href="/user/delete">${t(LANG, 'home.link.delete')}</a></li>
 </ul>
 </section>
