@@ -68,6 +68,10 @@ import {
   adminShowcasePublishedHandler, adminShowcasesHandler, createShowcaseHandler, editShowcaseFormHandler, editShowcaseHandler, myShowcasesHandler,
   newShowcaseHandler,
 } from './http/participation/showcases';
+import { createReportHandler, moderateHandler, newReportHandler, reportsQueueHandler } from './http/participation/reports';
+import {
+  createDataRequestHandler, dataRequestFormHandler, dataRequestsInboxHandler, updateDataRequestHandler,
+} from './http/participation/data-requests';
 
 type Args = [Env, ExecutionContext];
 
@@ -216,6 +220,14 @@ const router = Router<IRequest, Args>()
   .post('/user/showcases/:showcaseId/edit', editShowcaseHandler)
   .get('/admin/showcases', adminShowcasesHandler)
   .post('/admin/showcases/:showcaseId/published', adminShowcasePublishedHandler)
+  .get('/user/reports/new', newReportHandler)
+  .post('/user/reports/new', createReportHandler)
+  .get('/admin/reports', reportsQueueHandler)
+  .post('/admin/reports/:reportId', moderateHandler)
+  .get('/user/data-requests/new', dataRequestFormHandler)
+  .post('/user/data-requests/new', createDataRequestHandler)
+  .get('/admin/data-requests', dataRequestsInboxHandler)
+  .post('/admin/data-requests/:requestId', updateDataRequestHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a

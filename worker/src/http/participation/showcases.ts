@@ -14,6 +14,7 @@ import {
   allShowcases, findShowcase, resolveDatasets, saveShowcase, setShowcasePublished, showcasesOf, type ShowcaseImage, type ShowcaseRecord,
 } from '../../store/participation-showcases';
 import { findUserById } from '../../store/users';
+import { consoleNav } from '../admin/common';
 import { csrfToken, csrfValid } from '../csrf';
 import { forbiddenPage, formValues, LANG, pageResponse, redirect, requireUser, type SignedIn } from '../pages';
 
@@ -136,6 +137,7 @@ export async function adminShowcasesHandler(request: IRequest, env: Env): Promis
   const token = await csrfToken(request, env);
   const title = t(LANG, 'participation.showcase.adminTitle');
   const body = html`<h1>${title}</h1>
+${consoleNav('showcases')}
 ${rows.length === 0 ? html`<p>${t(LANG, 'participation.showcase.noneAdmin')}</p>` : html`<table class="data-table"><thead><tr><th scope="col">${t(LANG, 'participation.showcase.title')}</th><th scope="col">${t(LANG, 'participation.showcase.author')}</th><th scope="col">${t(LANG, 'participation.access.date')}</th><th scope="col">${t(LANG, 'participation.access.state')}</th></tr></thead>
 <tbody>${rows.map((s) => html`<tr><td>${s.published ? html`<a href="/showcase/${s.slug}">${s.title}</a>` : s.title}</td><td>${s.author_name ?? ''}</td><td>${formatDateTime(LANG, s.created_at)}</td>
 <td><form method="post" action="/admin/showcases/${s.id}/published" class="inline-form">${csrfField(token)}<input type="hidden" name="published" value="${s.published ? '0' : '1'}">
