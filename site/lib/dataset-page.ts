@@ -15,7 +15,7 @@ import { html, raw, type Part } from '../../worker/src/render/html';
 import { renderPage } from '../../worker/src/render/layout';
 import { renderMarkdown } from './markdown';
 import { LANG, jsonForScript, portalName } from './site';
-import { accessRequestLink, declareShowcaseLink, participationBar, PARTICIPATION_SCRIPT } from './participation';
+import { accessRequestLink, declareShowcaseLink, participationBar, PARTICIPATION_SCRIPT, reportResourceLink } from './participation';
 
 
 export interface DatasetPage {
@@ -37,7 +37,7 @@ function resourceItem(r: SnapshotResource, datasetId: string) {
   const action = r.restricted
     ? html`<details class="access"><summary class="button button-secondary">${icon('lock')}${t(LANG, 'resource.requestAccess')}<span class="sr-only"> – ${r.title}</span></summary><div class="access-panel"><p>${t(LANG, 'resource.restrictedWhat', { level: accessLevelLabel(LANG, r.accessLevel) })}</p>${accessRequestLink(datasetId, r)}</div></details>`
     : href && html`<a class="button" href="${href}">${icon(external ? 'external' : 'download')}${t(LANG, external ? 'resource.open' : 'resource.download')}<span class="sr-only"> – ${r.title}${external && ` (${t(LANG, 'resource.external')})`}</span></a>`;
-  return html`<li class="resource"><div class="resource-body"><h4>${r.title}</h4>${r.description && html`<p>${r.description}</p>`}<p class="resource-meta"><span class="badge">${formatLabel(r.format)}</span>${r.restricted && html`<span class="restricted">${icon('lock')}${t(LANG, 'resource.restricted')}</span>`}${r.sizeBytes !== null && html`<span>${formatBytes(LANG, r.sizeBytes)}</span>`}<span>${downloads(r.downloadCount)}</span>${r.sourceMode === 'url_reference' && html`<span>${sourceModeLabel(LANG, r.sourceMode)}</span>`}</p></div><div class="resource-action">${action}</div></li>`;
+  return html`<li class="resource"><div class="resource-body"><h4>${r.title}</h4>${r.description && html`<p>${r.description}</p>`}<p class="resource-meta"><span class="badge">${formatLabel(r.format)}</span>${r.restricted && html`<span class="restricted">${icon('lock')}${t(LANG, 'resource.restricted')}</span>`}${r.sizeBytes !== null && html`<span>${formatBytes(LANG, r.sizeBytes)}</span>`}<span>${downloads(r.downloadCount)}</span>${r.sourceMode === 'url_reference' && html`<span>${sourceModeLabel(LANG, r.sourceMode)}</span>`}</p></div><div class="resource-action">${action}${reportResourceLink(r)}</div></li>`;
 }
 
 // Enough for a search engine's snippet; the page itself has the whole description.

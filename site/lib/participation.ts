@@ -14,6 +14,10 @@ export function accessRequestLink(datasetId: string, r: SnapshotResource): Html 
   return html`<p><a class="button" href="${href}">${t(LANG, 'participation.site.requestAccess')}<span class="sr-only"> – ${r.title}</span></a></p><p class="muted small">${t(LANG, 'participation.site.signInNeeded')}</p>`;
 }
 
+export function reportResourceLink(r: SnapshotResource): Html {
+  return html`<a class="link-report" href="/user/reports/new?type=resource&amp;id=${encodeURIComponent(r.id)}">${t(LANG, 'participation.site.reportResource')}<span class="sr-only"> – ${r.title}</span></a>`;
+}
+
 export type FollowTarget = 'dataset' | 'organization' | 'theme';
 
 /** The follow link: the Worker page confirms it (sign-in first when needed); the script toggles it in place. */

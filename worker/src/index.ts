@@ -72,6 +72,7 @@ import { createReportHandler, moderateHandler, newReportHandler, reportsQueueHan
 import {
   createDataRequestHandler, dataRequestFormHandler, dataRequestsInboxHandler, updateDataRequestHandler,
 } from './http/participation/data-requests';
+import { embedDatasetHandler } from './http/participation/embed';
 
 type Args = [Env, ExecutionContext];
 
@@ -228,6 +229,7 @@ const router = Router<IRequest, Args>()
   .post('/user/data-requests/new', createDataRequestHandler)
   .get('/admin/data-requests', dataRequestsInboxHandler)
   .post('/admin/data-requests/:requestId', updateDataRequestHandler)
+  .get('/embed/dataset/:slug', embedDatasetHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a

@@ -266,6 +266,10 @@ export const fr = {
   'participation.dataRequest.saved': 'Demande mise à jour.',
   'participation.dataRequest.notFound': 'Cette demande n’existe plus.',
   'participation.dataRequest.badStatus': 'Choisissez un état : reçue, transmise au producteur ou close.',
+  'participation.embed.notFound': 'Ce jeu de données n’est pas publié.',
+  'participation.embed.open': 'Voir le jeu de données sur le portail',
+  'participation.embed.newWindow': '(nouvelle fenêtre)',
+  'participation.site.reportResource': 'Signaler',
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -534,4 +538,8 @@ export const en: Record<keyof typeof fr, string> = {
   'participation.dataRequest.saved': 'Request updated.',
   'participation.dataRequest.notFound': 'This request no longer exists.',
   'participation.dataRequest.badStatus': 'Choose a state: received, forwarded to the producer or closed.',
+  'participation.embed.notFound': 'This dataset is not published.',
+  'participation.embed.open': 'See the dataset on the portal',
+  'participation.embed.newWindow': '(new window)',
+  'participation.site.reportResource': 'Report',
 };
