@@ -20,9 +20,12 @@ export function reportResourceLink(r: SnapshotResource): Html {
 
 export type FollowTarget = 'dataset' | 'organization' | 'theme';
 
-/** The follow link: the Worker page confirms it (sign-in first when needed); the script toggles it in place. */
+/**
+ * The follow link: the Worker page confirms it (sign-in first when needed); for a signed-in visitor the script makes
+ * it a toggle button (role and aria-pressed are set there, a link may not carry aria-pressed).
+ */
 export function followButton(type: FollowTarget, id: string, title: string): Html {
-  return html`<a class="button button-secondary follow-button" href="/user/subscriptions/new?type=${type}&amp;id=${encodeURIComponent(id)}" data-follow-type="${type}" data-follow-id="${id}" data-label-follow="${t(LANG, 'participation.site.follow')}" data-label-following="${t(LANG, 'participation.site.following')}" aria-pressed="false"><span data-follow-label>${t(LANG, 'participation.site.follow')}</span><span class="sr-only"> – ${title}</span></a>`;
+  return html`<a class="button button-secondary follow-button" href="/user/subscriptions/new?type=${type}&amp;id=${encodeURIComponent(id)}" data-follow-type="${type}" data-follow-id="${id}" data-label-follow="${t(LANG, 'participation.site.follow')}" data-label-following="${t(LANG, 'participation.site.following')}"><span data-follow-label>${t(LANG, 'participation.site.follow')}</span><span class="sr-only"> – ${title}</span></a>`;
 }
 
 function shareLinks(url: string, title: string): Html {

@@ -146,7 +146,7 @@ describe('participation', () => {
     expect((await page.request.get(`${portal}${download}`)).status()).toBe(200);
     const other = await as('other');
     expect((await other.request.get(`${portal}${download}`)).status()).toBe(403);
-    expect(await mailbox()).toContain('Accès accordé : Réseau départemental de fibre optique');
+    expect(await mailbox()).toContain('Accès accordé : Réseau départemental de fibre optique (accès restreint)');
     await Promise.all([page.close(), referent.close(), other.close()]);
   }, 120_000);
 

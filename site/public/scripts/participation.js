@@ -5,6 +5,7 @@
   var signedIn = /(?:^|;\s*)(?:__Host-)?portail_user=/.test(document.cookie);
 
   function setState(link, following) {
+    link.setAttribute('role', 'button');
     link.setAttribute('aria-pressed', following ? 'true' : 'false');
     link.querySelector('[data-follow-label]').textContent = link.getAttribute(following ? 'data-label-following' : 'data-label-follow');
   }
