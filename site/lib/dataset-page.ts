@@ -16,6 +16,8 @@ import { renderPage } from '../../worker/src/render/layout';
 import { renderMarkdown } from './markdown';
 import { queryableSection } from './datastore-section';
 import { LANG, jsonForScript, portalName } from './site';
+import { accessRequestLink, declareShowcaseLink, participationBar, PARTICIPATION_SCRIPT, reportResourceLink } from './participation';
+
 
 export interface DatasetPage {
   path: string;
@@ -29,14 +31,14 @@ const icon = (name: string) => raw(`<svg class="icon" aria-hidden="true"><use hr
 const date = (iso: string) => formatDate(LANG, iso);
 const downloads = (n: number) => `${formatNumber(LANG, n)} ${tn(LANG, 'noun.download', n)}`;
 
-function resourceItem(r: SnapshotResource) {
+function resourceItem(r: SnapshotResource, datasetId: string) {
   const href = r.restricted ? null : safeHref(r.url);
   const external = href !== null && isExternal(href);
   // Restricted resources never show anything like a file address: a lock and what access means instead.
   const action = r.restricted
-    ? html`<details class="access"><summary class="button button-secondary">${icon('lock')}${t(LANG, 'resource.requestAccess')}<span class="sr-only"> – ${r.title}</span></summary><div class="access-panel"><p>${t(LANG, 'resource.restrictedWhat', { level: accessLevelLabel(LANG, r.accessLevel) })}</p><p>${t(LANG, 'resource.restrictedHow')} <a href="/page/contact">${t(LANG, 'resource.contactLink')}</a>.</p></div></details>`
+    ? html`<details class="access"><summary class="button button-secondary">${icon('lock')}${t(LANG, 'resource.requestAccess')}<span class="sr-only"> – ${r.title}</span></summary><div class="access-panel"><p>${t(LANG, 'resource.restrictedWhat', { level: accessLevelLabel(LANG, r.accessLevel) })}</p>${accessRequestLink(datasetId, r)}</div></details>`
     : href && html`<a class="button" href="${href}">${icon(external ? 'external' : 'download')}${t(LANG, external ? 'resource.open' : 'resource.download')}<span class="sr-only"> – ${r.title}${external && ` (${t(LANG, 'resource.external')})`}</span></a>`;
-  return html`<li class="resource"><div class="resource-body"><h4>${r.title}</h4>${r.description && html`<p>${r.description}</p>`}<p class="resource-meta"><span class="badge">${formatLabel(r.format)}</span>${r.restricted && html`<span class="restricted">${icon('lock')}${t(LANG, 'resource.restricted')}</span>`}${r.sizeBytes !== null && html`<span>${formatBytes(LANG, r.sizeBytes)}</span>`}<span>${downloads(r.downloadCount)}</span>${r.sourceMode === 'url_reference' && html`<span>${sourceModeLabel(LANG, r.sourceMode)}</span>`}</p></div><div class="resource-action">${action}</div></li>`;
+  return html`<li class="resource"><div class="resource-body"><h4>${r.title}</h4>${r.description && html`<p>${r.description}</p>`}<p class="resource-meta"><span class="badge">${formatLabel(r.format)}</span>${r.restricted && html`<span class="restricted">${icon('lock')}${t(LANG, 'resource.restricted')}</span>`}${r.sizeBytes !== null && html`<span>${formatBytes(LANG, r.sizeBytes)}</span>`}<span>${downloads(r.downloadCount)}</span>${r.sourceMode === 'url_reference' && html`<span>${sourceModeLabel(LANG, r.sourceMode)}</span>`}</p></div><div class="resource-action">${action}${reportResourceLink(r)}</div></li>`;
 }
 
 // Enough for a search engine's snippet; the page itself has the whole description.
@@ -98,13 +100,14 @@ export function datasetPage(d: SnapshotDataset, cat: Catalogue, site: URL): Data
 <article class="dataset"><header class="page-head"><h1>${d.title}</h1>
 ${org && orgPath && html`<p class="dataset-org">${icon('building')}<a href="${orgPath}">${org.legalName}</a></p>`}
 <p class="dataset-stats"><span>${icon('calendar')}${updatedBefore}<time datetime="${d.dateModified}">${date(d.dateModified)}</time>${updatedAfter}</span> <span>${icon('download')}${downloads(d.downloadCount)}</span></p>
-${d.hasRestrictedResources && html`<p class="notice notice-lock">${icon('lock')}${t(LANG, 'dataset.restricted')}</p>`}</header>
+${d.hasRestrictedResources && html`<p class="notice notice-lock">${icon('lock')}${t(LANG, 'dataset.restricted')}</p>`}
+${participationBar(d, absolute(path))}</header>
 <div class="dataset-grid"><div class="dataset-main">
 <section aria-labelledby="description"><h2 id="description">${t(LANG, 'dataset.description')}</h2><div class="prose">${raw(renderMarkdown(d.description))}</div></section>
 <section aria-labelledby="resources"><h2 id="resources">${t(LANG, 'dataset.resources')}</h2>${groups.length === 0 && html`<p>${t(LANG, 'dataset.noResources')}</p>`}
-${groups.map((g) => html`<section class="resource-group" aria-labelledby="resources-${g.type}"><h3 id="resources-${g.type}">${resourceTypeLabel(LANG, g.type)}</h3><ul class="resources">${g.resources.map(resourceItem)}</ul></section>`)}</section>
+${groups.map((g) => html`<section class="resource-group" aria-labelledby="resources-${g.type}"><h3 id="resources-${g.type}">${resourceTypeLabel(LANG, g.type)}</h3><ul class="resources">${g.resources.map((r) => resourceItem(r, d.id))}</ul></section>`)}</section>
 ${queryableSection(d)}
-<section aria-labelledby="showcases"><h2 id="showcases">${t(LANG, 'dataset.showcases')}</h2>${showcases.length === 0
+<section aria-labelledby="showcases"><h2 id="showcases">${t(LANG, 'dataset.showcases')}</h2>${declareShowcaseLink(d)}${showcases.length === 0
     ? html`<p>${t(LANG, 'dataset.noShowcases')}</p>`
     : html`<ul class="link-list">${showcases.map((s) => html`<li><a href="/showcase/${s.slug}">${s.title}</a> <span class="muted">(${showcaseTypeLabel(LANG, s.showcaseType)})</span></li>`)}</ul>`}</section>
 </div>
@@ -140,7 +143,8 @@ export function datasetDocument(d: SnapshotDataset, cat: Catalogue, site: URL): 
     title: d.title,
     description: page.description,
     head: html`<link rel="canonical" href="${new URL(page.path, site).href}">
-<script type="application/ld+json">${raw(page.jsonLd)}</script>`,
+<script type="application/ld+json">${raw(page.jsonLd)}</script>
+${PARTICIPATION_SCRIPT}`,
     body: raw(page.body),
   }).value;
 }

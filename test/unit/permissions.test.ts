@@ -24,11 +24,12 @@ const ACTORS: Record<string, Actor> = {
 const ALLOWED: Record<string, AccessLevel[]> = {
   anonymous: ['public'],
   registered: ['public', 'registered'],
-  listedUser: ['public', 'registered', 'listed_users'],
+  // The allowed lists are explicit grants (resource form, granted access requests): they open every restricted level.
+  listedUser: ['public', 'registered', 'listed_users', 'listed_organizations', 'same_organization'],
   memberOfOwner: ['public', 'registered', 'same_organization'],
   contributorOfOwner: [...ACCESS_LEVELS],
   referentOfOwner: [...ACCESS_LEVELS],
-  memberOfPartner: ['public', 'registered', 'listed_organizations'],
+  memberOfPartner: ['public', 'registered', 'listed_users', 'listed_organizations', 'same_organization'],
   admin: [...ACCESS_LEVELS],
   operator: [...ACCESS_LEVELS],
 };

@@ -34,6 +34,7 @@ import { mailboxHandler, mailHandler } from './http/dev/mailbox';
 import { purge } from './jobs/purge';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { handleIngestMessages } from './jobs/ingest';
+import { handleFollowNotifications, hourlyFollowNotifications } from './jobs/participation-notify';
 import { editResourceFormHandler, newResourceFormHandler, submitResourceHandler } from './http/publish/resource-form';
 import { completeUploadHandler, createUploadHandler, uploadPartHandler } from './http/publish/resource-upload';
 import {
@@ -58,6 +59,23 @@ import { reingestHandler } from './http/datastore/ingest';
 import { deleteViewHandler, saveViewHandler, viewHandler } from './http/datastore/views';
 import { resourcePageHandler } from './http/datastore/resource-page';
 import { progressPageHandler } from './http/datastore/progress-page';
+import {
+  accessRequestHandler, accessRequestsHandler, createAccessRequestHandler, decideAccessRequestHandler, newAccessRequestHandler,
+} from './http/participation/access';
+import {
+  createSubscriptionHandler, followStateHandler, followToggleHandler, newSubscriptionHandler, subscriptionsHandler, unsubscribeFormHandler,
+  unsubscribeHandler, updateSubscriptionHandler,
+} from './http/participation/follow';
+import { contactFormHandler, contactHandler } from './http/participation/contact';
+import {
+  adminShowcasePublishedHandler, adminShowcasesHandler, createShowcaseHandler, editShowcaseFormHandler, editShowcaseHandler, myShowcasesHandler,
+  newShowcaseHandler,
+} from './http/participation/showcases';
+import { createReportHandler, moderateHandler, newReportHandler, reportsQueueHandler } from './http/participation/reports';
+import {
+  createDataRequestHandler, dataRequestFormHandler, dataRequestsInboxHandler, updateDataRequestHandler,
+} from './http/participation/data-requests';
+import { embedDatasetHandler } from './http/participation/embed';
 
 type Args = [Env, ExecutionContext];
 
@@ -187,6 +205,39 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceFormHandler)
   .post('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceHandler)
   .get('/user/syncs', syncsHandler)
+  // Participation (issue 5): access requests.
+  .get('/user/access-requests', accessRequestsHandler)
+  .get('/user/access-requests/new', newAccessRequestHandler)
+  .post('/user/access-requests/new', createAccessRequestHandler)
+  .get('/user/access-requests/:requestId', accessRequestHandler)
+  .post('/user/access-requests/:requestId', decideAccessRequestHandler)
+  // Participation: subscriptions (the static pages' toggle, the pages, the unsubscribe link of every mail).
+  .get('/api/participation/follow', followStateHandler)
+  .post('/api/participation/follow', followToggleHandler)
+  .get('/user/subscriptions', subscriptionsHandler)
+  .post('/user/subscriptions', createSubscriptionHandler)
+  .get('/user/subscriptions/new', newSubscriptionHandler)
+  .get('/user/subscriptions/unsubscribe', unsubscribeFormHandler)
+  .post('/user/subscriptions/unsubscribe', unsubscribeHandler)
+  .post('/user/subscriptions/:subscriptionId', updateSubscriptionHandler)
+  .get('/user/contact/:datasetId', contactFormHandler)
+  .post('/user/contact/:datasetId', contactHandler)
+  .get('/user/showcases', myShowcasesHandler)
+  .get('/user/showcases/new', newShowcaseHandler)
+  .post('/user/showcases/new', createShowcaseHandler)
+  .get('/user/showcases/:showcaseId/edit', editShowcaseFormHandler)
+  .post('/user/showcases/:showcaseId/edit', editShowcaseHandler)
+  .get('/admin/showcases', adminShowcasesHandler)
+  .post('/admin/showcases/:showcaseId/published', adminShowcasePublishedHandler)
+  .get('/user/reports/new', newReportHandler)
+  .post('/user/reports/new', createReportHandler)
+  .get('/admin/reports', reportsQueueHandler)
+  .post('/admin/reports/:reportId', moderateHandler)
+  .get('/user/data-requests/new', dataRequestFormHandler)
+  .post('/user/data-requests/new', createDataRequestHandler)
+  .get('/admin/data-requests', dataRequestsInboxHandler)
+  .post('/admin/data-requests/:requestId', updateDataRequestHandler)
+  .get('/embed/dataset/:slug', embedDatasetHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
@@ -221,15 +272,16 @@ export default {
   async queue(batch, env) {
     await handleRebuildMessages(batch.messages, env);
     await handleIngestMessages(batch.messages, env);
+    await handleFollowNotifications(batch.messages, env);
   },
   // Two hourly triggers (wrangler.toml): the account clean-up at :07; on the hour, synchronised resources whose
-  // Paris-time slot has come, then abandoned uploads.
+  // Paris-time slot has come, then abandoned uploads, then followers' notifications (and the daily digest at its hour).
   async scheduled(controller, env, ctx) {
     if (controller.cron === PURGE_CRON) {
       await purge(env);
       return;
     }
     const now = new Date(controller.scheduledTime);
-    ctx.waitUntil(runDueSyncs(env, now).then(() => purgeAbandonedUploads(env, now)));
+    ctx.waitUntil(runDueSyncs(env, now).then(() => purgeAbandonedUploads(env, now)).then(() => hourlyFollowNotifications(env, now)));
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -51,6 +51,11 @@ export interface RoleFacts {
   holderIsAdmin: boolean;
 }
 
+/** A réutilisation, as editing sees it. */
+export interface ShowcaseFacts {
+  authorUserId: string | null;
+}
+
 export type Permission =
   | { action: 'dataset:view'; dataset: DatasetFacts }
   | { action: 'resource:download'; resource: ResourceFacts }
@@ -62,6 +67,9 @@ export type Permission =
   | { action: 'organization:view-members'; organizationId: string }
   | { action: 'request:decide'; request: RequestFacts }
   | { action: 'role:revoke'; role: RoleFacts }
+  | { action: 'access-request:decide'; dataset: DatasetFacts }
+  | { action: 'showcase:edit'; showcase: ShowcaseFacts }
+  | { action: 'content:moderate' }
   | { action: 'admin:console' }
   | { action: 'webmail:grant-exception' }
   | { action: 'catalogue:import' }
@@ -97,12 +105,21 @@ function canDownload(actor: Actor, resource: ResourceFacts): boolean {
     case 'registered':
       return actor.kind === 'user';
     case 'listed_users':
-      return actor.kind === 'user' && resource.allowedUserIds.includes(actor.id);
     case 'listed_organizations':
-      return actor.kind === 'user' && resource.allowedOrganizationIds.some((org) => rolesIn(actor, org).length > 0);
+      return granted(actor, resource);
     case 'same_organization':
-      return rolesIn(actor, resource.dataset.organizationId).length > 0;
+      return rolesIn(actor, resource.dataset.organizationId).length > 0 || granted(actor, resource);
   }
+}
+
+/**
+ * The allowed users and organisations are explicit grants (set in the resource form, or by granting an access
+ * request to a user or to their organisation): they open every restricted level, so a granted request works
+ * whatever the level the producer chose.
+ */
+function granted(actor: Actor, resource: ResourceFacts): boolean {
+  if (actor.kind !== 'user') return false;
+  return resource.allowedUserIds.includes(actor.id) || resource.allowedOrganizationIds.some((org) => rolesIn(actor, org).length > 0);
 }
 
 const isAdmin = (actor: Actor) => actor.kind === 'user' && actor.isAdmin;
@@ -163,6 +180,12 @@ export function can(actor: Actor, permission: Permission): boolean {
       return canDecide(actor, permission.request);
     case 'role:revoke':
       return canRevoke(actor, permission.role);
+    case 'access-request:decide':
+      // Contributeurs and référents of the dataset's organisation (and administrators); never across organisations.
+      return actor.kind === 'user' && manages(actor, permission.dataset);
+    case 'showcase:edit':
+      return actor.kind === 'user' && (actor.isAdmin || (!!permission.showcase.authorUserId && permission.showcase.authorUserId === actor.id));
+    case 'content:moderate':
     case 'admin:console':
     case 'webmail:grant-exception':
       return isAdmin(actor);

@@ -117,8 +117,6 @@ export const en: Record<keyof typeof fr, string> = {
   'resource.restricted': 'Restricted access',
   'resource.requestAccess': 'Request access',
   'resource.restrictedWhat': 'The producer has restricted access to this resource ({level}). The dataset is listed so that the public knows these data exist, but its file is not freely distributed.',
-  'resource.restrictedHow': 'To ask for access, name the resource and what you will use it for in your message: we will pass it on to the producer.',
-  'resource.contactLink': 'Write to the portal team',
 
   'org.title': 'Organisations',
   'org.intro': 'The organisations publishing data on the portal: local authorities, State services, public bodies, associations, companies…',

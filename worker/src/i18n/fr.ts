@@ -117,8 +117,6 @@ export const fr = {
   'resource.restricted': 'Accès restreint',
   'resource.requestAccess': 'Demander l’accès',
   'resource.restrictedWhat': 'Le producteur a limité l’accès à cette ressource ({level}). Le jeu de données figure au catalogue pour faire connaître l’existence de ces données, mais son fichier n’est pas diffusé librement.',
-  'resource.restrictedHow': 'Pour demander l’accès, précisez la ressource et l’usage prévu dans votre message : nous le transmettrons au producteur.',
-  'resource.contactLink': 'Écrire à l’équipe du portail',
 
   'org.title': 'Organisations',
   'org.intro': 'Les organisations qui publient des données sur le portail : collectivités, services de l’État, établissements publics, associations, entreprises…',

@@ -12,6 +12,7 @@ import * as ckanWrite from './ckan-write';
 import * as datastore from './datastore';
 import { en } from './en';
 import { fr } from './fr';
+import * as participation from './participation';
 import * as publishDatasets from './publish-datasets';
 import * as publishResources from './publish-resources';
 import * as roles from './roles';
@@ -21,9 +22,9 @@ export type Lang = 'fr' | 'en';
 export type Params = Record<string, string | number>;
 
 // Each surface keeps its strings in its own module (`{ fr, en }`, English typed against French); merged here.
-const frTable = { ...fr, ...auth.fr, ...roles.fr, ...admin.fr, ...ckan.fr, ...ckanWrite.fr, ...publishDatasets.fr, ...sftp.fr, ...account.fr, ...datastore.fr, ...publishResources.fr };
+const frTable = { ...fr, ...auth.fr, ...roles.fr, ...admin.fr, ...ckan.fr, ...ckanWrite.fr, ...publishDatasets.fr, ...sftp.fr, ...account.fr, ...datastore.fr, ...publishResources.fr, ...participation.fr };
 export type MessageKey = keyof typeof frTable;
-export const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...admin.en, ...ckan.en, ...ckanWrite.en, ...publishDatasets.en, ...sftp.en, ...account.en, ...datastore.en, ...publishResources.en } };
+export const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...admin.en, ...ckan.en, ...ckanWrite.en, ...publishDatasets.en, ...sftp.en, ...account.en, ...datastore.en, ...publishResources.en, ...participation.en } };
 export const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Formatters are costly to build and pages are rendered by the thousand: build each one once.

@@ -7,6 +7,7 @@ import { t, tn } from '../../i18n';
 import { formatDate } from '../../render/dates';
 import { html } from '../../render/html';
 import { pendingRequestsFor } from '../../store/role-requests';
+import { requestsToDecide } from '../../store/participation-access';
 import { findUserById } from '../../store/users';
 import { LANG, pageResponse, requireUser } from '../pages';
 
@@ -19,6 +20,7 @@ export async function accountHomeHandler(request: IRequest, env: Env): Promise<R
      FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = ? GROUP BY o.id ORDER BY o.legal_name`,
   ).bind(actor.id).all<{ id: string; slug: string; legal_name: string; roles: string }>();
   const toValidate = (await pendingRequestsFor(env.DB, actor)).length;
+  const accessToDecide = (await requestsToDecide(env.DB, actor)).length;
   const contributing = organizations.results.filter((o) => can(actor, { action: 'dataset:create', organizationId: o.id }));
   const datasets = contributing.length === 0 ? [] : (await env.DB.prepare(
     `SELECT d.slug, d.title, d.published, d.updated_at, d.organization_id FROM datasets d
@@ -32,6 +34,7 @@ export async function accountHomeHandler(request: IRequest, env: Env): Promise<R
   const body = html`<h1>${t(LANG, 'home.title')}</h1>
 <p class="lead">${t(LANG, 'home.greeting', { name: `${user.first_name} ${user.last_name}`.trim() || user.username })}</p>
 ${toValidate > 0 ? html`<p class="notice"><a href="/user/validation">${tn(LANG, 'home.toValidate', toValidate)}</a></p>` : ''}
+${accessToDecide > 0 ? html`<p class="notice"><a href="/user/access-requests">${tn(LANG, 'participation.access.homeLink', accessToDecide)}</a></p>` : ''}
 ${actor.isAdmin ? html`<p><a class="button button-secondary" href="/admin">${t(LANG, 'auth.header.admin')}</a></p>` : ''}
 <div class="columns">
 <section aria-labelledby="identity-title">
@@ -47,6 +50,9 @@ ${actor.isAdmin ? html`<p><a class="button button-secondary" href="/admin">${t(L
   <li><a href="/user/password">${t(LANG, 'home.link.password')}</a></li>
   <li><a href="/user/tokens">${t(LANG, 'home.link.tokens')}</a></li>
   <li><a href="/user/sftp">${t(LANG, 'home.link.sftp')}</a></li>
+  <li><a href="/user/subscriptions">${t(LANG, 'participation.home.subscriptions')}</a></li>
+  <li><a href="/user/access-requests">${t(LANG, 'participation.home.accessRequests')}</a></li>
+  <li><a href="/user/showcases">${t(LANG, 'participation.home.showcases')}</a></li>
   <li><a href="/user/delete">${t(LANG, 'home.link.delete')}</a></li>
 </ul>
 </section>

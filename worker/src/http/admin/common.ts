@@ -24,7 +24,7 @@ export async function adminForm(request: Request, env: Env): Promise<{ actor: Si
   return { actor, values: formValues(form) };
 }
 
-type ConsoleSection = 'dashboard' | 'users' | 'organizations' | 'audit';
+export type ConsoleSection = 'dashboard' | 'users' | 'organizations' | 'audit' | 'reports' | 'showcases' | 'dataRequests';
 
 export function consoleNav(current: ConsoleSection): Html {
   const entries: Array<{ section: ConsoleSection | null; href: string; label: MessageKey }> = [
@@ -32,6 +32,9 @@ export function consoleNav(current: ConsoleSection): Html {
     { section: 'users', href: '/admin/users', label: 'admin.nav.users' },
     { section: 'organizations', href: '/admin/organizations', label: 'admin.nav.organizations' },
     { section: null, href: '/user/validation', label: 'admin.nav.requests' },
+    { section: 'reports', href: '/admin/reports', label: 'participation.admin.nav.reports' },
+    { section: 'showcases', href: '/admin/showcases', label: 'participation.admin.nav.showcases' },
+    { section: 'dataRequests', href: '/admin/data-requests', label: 'participation.admin.nav.dataRequests' },
     { section: 'audit', href: '/admin/audit', label: 'admin.nav.audit' },
   ];
   return html`<nav class="console-nav" aria-label="${t(LANG, 'admin.nav.label')}"><ul>
