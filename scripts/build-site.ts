@@ -36,7 +36,7 @@ export interface BuildSiteFigures {
   indexedPages: number;
   /** Astro's run (every page but the dataset pages), from start to its last page. */
   astroSeconds: number;
-  /** Dataset pages written by this process, concurrent with Astro and Pagefind. */
+  /** Dataset pages written by a worker thread, concurrent with Astro and Pagefind. */
   datasetPagesSeconds: number;
   /** Pagefind's run (records + index files), concurrent with Astro's. */
   pagefindSeconds: number;
