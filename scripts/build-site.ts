@@ -8,8 +8,8 @@
 // - Pagefind is fed records built from the snapshot (site/lib/search-record.ts) instead of parsing the HTML
 //   afterwards, so its whole run overlaps Astro's.
 // - Dataset pages (all but a few hundred pages) are plain string templates (site/lib/dataset-page.ts) written by
-//   this process while the other two run: through Astro each page cost ~3× more (its render pipeline and the
-//   garbage it leaves), see docs/decisions.md.
+//   a worker thread while the other two run: through Astro each page cost ~3× more (its render pipeline and the
+//   garbage it leaves), see docs/decisions.md. The main thread only feeds Pagefind, so its input never runs dry.
 // - Astro runs in a child process: its Node flags (a larger young generation cuts GC time by a quarter) and its
 //   synchronous file writes stay out of the caller, which may be the long-running start script.
 // - Pages are written into a fresh directory, then moved into place entry by entry: on this kind of disk,
@@ -19,9 +19,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rea
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import type { CatalogueSnapshot } from '../worker/src/domain/snapshot';
 import { bundleIslands } from './bundle-islands';
+import type { DatasetPagesJob } from './lib/dataset-pages-worker';
 
 export interface BuildSiteOptions {
   snapshotPath: string;
@@ -35,7 +37,7 @@ export interface BuildSiteFigures {
   indexedPages: number;
   /** Astro's run (every page but the dataset pages), from start to its last page. */
   astroSeconds: number;
-  /** Dataset pages written by this process, concurrent with Astro and Pagefind. */
+  /** Dataset pages written by a worker thread, concurrent with Astro and Pagefind. */
   datasetPagesSeconds: number;
   /** Pagefind's run (records + index files), concurrent with Astro's. */
   pagefindSeconds: number;
@@ -133,12 +135,15 @@ interface SearchFiles {
   files: Record<string, string>;
 }
 
-async function runPagefind(snapshot: CatalogueSnapshot, bundleDir: string): Promise<SearchFiles> {
+async function runPagefind(snapshotPath: string, bundleDir: string): Promise<SearchFiles> {
   const started = performance.now();
   const [pagefind, { searchIndexInput }, { encodeFacetTable, encodeTitleOrder }, { FACET_TABLE_PATH, MIN_KEYWORD_USES, TITLE_ORDER_PATH }] = await Promise.all([import('pagefind'),
     import('../site/lib/search-record'), import('../site/lib/facet-table'), import('../site/lib/search')]);
   try {
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: LANG });
+    // Pagefind's binary starts while the snapshot is parsed.
+    const created = pagefind.createIndex({ forceLanguage: LANG });
+    const snapshot = JSON.parse(readFileSync(snapshotPath, 'utf8')) as CatalogueSnapshot;
+    const { index, errors } = await created;
     if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
     const { records, rows, codes } = searchIndexInput(snapshot, LANG);
     // Pagefind 1.6 numbers pages in the order the records arrive; the facet table relies on it (checked below).
@@ -161,23 +166,19 @@ async function runPagefind(snapshot: CatalogueSnapshot, bundleDir: string): Prom
   }
 }
 
-/** Renders every dataset page into `dir/dataset/`, yielding between batches so the Pagefind service's messages
- * keep flowing. */
-async function writeDatasetPages(snapshot: CatalogueSnapshot, dir: string): Promise<number> {
-  const started = performance.now();
-  const [{ indexCatalogue }, { datasetDocument }, { siteUrl }] = await Promise.all([
-    import('../site/lib/catalogue'), import('../site/lib/dataset-page'), import('../site/lib/site')]);
-  const cat = indexCatalogue(snapshot);
-  const site = siteUrl();
-  mkdirSync(join(dir, 'dataset'), { recursive: true });
-  const BATCH = 250;
-  for (let i = 0; i < snapshot.datasets.length; i += BATCH) {
-    for (const d of snapshot.datasets.slice(i, i + BATCH)) {
-      writeFileSync(join(dir, 'dataset', `${d.slug}.html`), datasetDocument(d, cat, site));
-    }
-    await new Promise((next) => setImmediate(next));
-  }
-  return since(started);
+/** Renders every dataset page into `dir/dataset/` in a worker thread (scripts/lib/dataset-pages-worker.ts). */
+function writeDatasetPages(snapshotPath: string, dir: string): Promise<number> {
+  return new Promise((done, fail) => {
+    // Workers do not inherit tsx's loader (`--import tsx`): the worker registers it before loading its TypeScript.
+    const entry = new URL('./lib/dataset-pages-worker.ts', import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    const worker = new Worker(boot, { eval: true, workerData: { snapshotPath, dir } satisfies DatasetPagesJob });
+    let seconds: number | undefined;
+    worker.once('message', (value: number) => (seconds = value));
+    worker.once('error', fail);
+    worker.once('exit', (code) => (code === 0 && seconds !== undefined ? done(seconds) : fail(new Error(`dataset pages: worker exited (${code})`))));
+  });
 }
 
 /** Moves the dataset pages into the site Astro built (which has a `dataset/` folder only if it had pages there). */
@@ -210,7 +211,6 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
   const snapshotFile = resolve(snapshotPath);
   const out = resolve(outDir);
   if (!existsSync(snapshotFile)) throw new Error(`snapshot not found: ${snapshotFile}`);
-  const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8')) as CatalogueSnapshot;
 
   const stamp = `${process.pid}-${Date.now()}`;
   const next = join(dirname(out), `.${basename(out)}.next-${stamp}`);
@@ -220,9 +220,9 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
   // Same reason: Astro empties its outDir first.
   const datasetPagesDir = `${next}-datasets`;
   try {
-    // Let all three finish before removing their output on failure.
-    const [astro, indexing, datasetPages, islands] = await Promise.allSettled([
-      runAstro(snapshotFile, next), runPagefind(snapshot, bundle), writeDatasetPages(snapshot, datasetPagesDir), bundleIslands()]);
+    // Let all four finish before removing their output on failure.
+    const [astro, datasetPages, indexing, islands] = await Promise.allSettled([
+      runAstro(snapshotFile, next), writeDatasetPages(snapshotFile, datasetPagesDir), runPagefind(snapshotFile, bundle), bundleIslands()]);
     for (const run of [astro, indexing, datasetPages, islands]) if (run.status === 'rejected') throw run.reason;
     const astroSeconds = (astro as PromiseFulfilledResult<number>).value;
     const search = (indexing as PromiseFulfilledResult<SearchFiles>).value;
