@@ -57,6 +57,7 @@ import { exportHandler } from './http/datastore/export';
 import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
 import { reingestHandler } from './http/datastore/ingest';
 import { ogcServiceHandler } from './http/ogc/service';
+import { archiveHandler, tileHandler } from './http/ogc/tiles';
 
 type Args = [Env, ExecutionContext];
 
@@ -183,6 +184,8 @@ const router = Router<IRequest, Args>()
   .get('/user/syncs', syncsHandler)
   // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
   .get('/maps/:org', ogcServiceHandler)
+  .get('/tiles/:layer/:z/:x/:y', tileHandler)
+  .get('/tiles/:file', archiveHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
