@@ -65,11 +65,14 @@ beforeAll(async () => {
   await publishLayers();
   await seedMember();
   // The queue turns the files into layers: wait until every one (the restricted one included) is listed.
-  await expect.poll(async () => {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
     const caps = await (await fetch(`${WFS}?service=WFS&request=GetCapabilities`, { headers: basicHeader })).text();
-    return layers.filter((l) => caps.includes(`<wfs:Name>${ORG}:${l.name}</wfs:Name>`)).length;
-  }, { timeout: 120_000, interval: 1000 }).toBe(layers.length);
-});
+    if (layers.every((l) => caps.includes(`<wfs:Name>${ORG}:${l.name}</wfs:Name>`))) break;
+    if (Date.now() > deadline) throw new Error(`layers not ready after 3 minutes:\n${caps.slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}, 240_000);
 
 const featureCount = (stdout: string) => Number(/Feature Count: (\d+)/.exec(stdout)?.[1] ?? NaN);
 const geojsonCount = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { features: unknown[] }).features.length;
