@@ -38,6 +38,16 @@ describe('vector ingest', () => {
     expect(await env.FILES.head(aires!.pmtilesKey!)).not.toBeNull();
   });
 
+  it('reads a GeoPackage with sql.js: Lambert 93 polygons, attributes', async () => {
+    const id = geoId(40);
+    await publishGeo([{ id, title: 'Zones GeoPackage', format: 'GPKG', file: 'polygons-2154.gpkg' }]);
+    await runVectorIngest(id);
+    const layer = (await findLayer(env.DB, id))!;
+    expect(layer).toMatchObject({ status: 'ready', sourceCrs: 'EPSG:2154', geometryType: 'Polygon', featureCount: 30, error: null });
+    expect(layer.bbox![0]).toBeCloseTo(3.5, 5);
+    expect(layer.fields.map((f) => f.name)).toEqual(['code', 'nom', 'surface']);
+  });
+
   it('reads by bounding box through the index, whole or by ranges, with paging that pages', async () => {
     await publishGeo([LAYERS[2]!]);
     await runVectorIngest(LAYERS[2]!.id);

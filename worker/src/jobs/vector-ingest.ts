@@ -9,6 +9,7 @@ import { writeFlatGeobuf } from '../domain/flatgeobuf-writer';
 import { buildTiles } from '../domain/vector-tiles';
 import { writePmtiles } from '../domain/pmtiles-writer';
 import { crsLabel } from '../domain/geo-crs';
+import { readGeopackage } from './geopackage';
 import {
   findLayer, layerKeys, markLayerAttempt, removeLayer, saveLayerFailure, saveLayerProgress, saveLayerReady, takenLayerNames,
 } from '../store/geo-layers';
@@ -56,6 +57,7 @@ async function readSource(env: Env, kind: NonNullable<ReturnType<typeof geoKind>
   switch (kind) {
     case 'geojson': return readGeojson(bytes);
     case 'shapefile': return readShapefileZip(bytes);
+    case 'geopackage': return readGeopackage(bytes);
     case 'kml': return readKml(bytes);
     case 'gpx': return readGpx(bytes);
   }
