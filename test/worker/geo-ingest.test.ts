@@ -48,6 +48,16 @@ describe('vector ingest', () => {
     expect(layer.fields.map((f) => f.name)).toEqual(['code', 'nom', 'surface']);
   });
 
+  it('uses the CRS the contributor chose, and says so when it cannot match the coordinates', async () => {
+    const id = geoId(41);
+    await publishGeo([{ id, title: 'Points mal déclarés', format: 'GeoJSON', file: 'points-4326.geojson' }]);
+    await env.DB.prepare("UPDATE resources SET crs = 'EPSG:2154' WHERE id = ?").bind(id).run();
+    await runVectorIngest(id);
+    const layer = (await findLayer(env.DB, id))!;
+    expect(layer.status).toBe('failed');
+    expect(layer.error).toContain('hors du globe une fois reprojetées depuis EPSG:2154');
+  });
+
   it('reads by bounding box through the index, whole or by ranges, with paging that pages', async () => {
     await publishGeo([LAYERS[2]!]);
     await runVectorIngest(LAYERS[2]!.id);

@@ -71,7 +71,8 @@ export async function ingestLayer(env: Env, resourceId: string, now = () => new 
   const kind = resource ? geoKind(resource.format, resource.file_name) : null;
   if (!resource || !kind || !resource.file_key) return removeLayer(env.DB, env.FILES, resourceId);
   const existing = await findLayer(env.DB, resourceId);
-  if (existing?.versionId && existing.status === 'ready' && existing.sourceSha256 === resource.sha256 && existing.organizationId === resource.organization_id) return;
+  if (existing?.versionId && existing.status === 'ready' && existing.sourceSha256 === resource.sha256 && existing.organizationId === resource.organization_id
+    && existing.title === resource.title && (!resource.crs || resource.crs === existing.sourceCrs)) return;
   const name = existing?.versionId && existing.organizationId === resource.organization_id
     ? existing.name
     : layerName(resource.title, await takenLayerNames(env.DB, resource.organization_id, resourceId));
