@@ -50,12 +50,16 @@ describe('vector ingest', () => {
 
   it('uses the CRS the contributor chose, and says so when it cannot match the coordinates', async () => {
     const id = geoId(41);
-    await publishGeo([{ id, title: 'Points mal déclarés', format: 'GeoJSON', file: 'points-4326.geojson' }]);
+    await publishGeo([{ id, title: 'Zones mal déclarées', format: 'GeoJSON', file: 'polygons-2154.geojson' }]);
+    // Lambert 93 metres read as degrees fall off the globe.
+    await env.DB.prepare("UPDATE resources SET crs = 'EPSG:4326' WHERE id = ?").bind(id).run();
+    await runVectorIngest(id);
+    const wrong = (await findLayer(env.DB, id))!;
+    expect(wrong.status).toBe('failed');
+    expect(wrong.error).toContain('hors du globe une fois reprojetées depuis EPSG:4326');
     await env.DB.prepare("UPDATE resources SET crs = 'EPSG:2154' WHERE id = ?").bind(id).run();
     await runVectorIngest(id);
-    const layer = (await findLayer(env.DB, id))!;
-    expect(layer.status).toBe('failed');
-    expect(layer.error).toContain('hors du globe une fois reprojetées depuis EPSG:2154');
+    expect(await findLayer(env.DB, id)).toMatchObject({ status: 'ready', sourceCrs: 'EPSG:2154', featureCount: 30 });
   });
 
   it('reads by bounding box through the index, whole or by ranges, with paging that pages', async () => {
