@@ -14,8 +14,8 @@ import {
   findLayer, layerKeys, markLayerAttempt, removeLayer, saveLayerFailure, saveLayerProgress, saveLayerReady, takenLayerNames,
 } from '../store/geo-layers';
 
-/** Largest source file turned into a layer (the Worker holds it in memory); GEO_MAX_BYTES would raise it. */
-export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+/** Largest source file turned into a layer: the job holds the file and its features in a 128 MB isolate. */
+export const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
 
 export async function enqueueVectorIngest(env: Pick<Env, 'JOBS'>, resourceId: string): Promise<void> {
   await env.JOBS.send({ type: 'vector-ingest', resourceId });
