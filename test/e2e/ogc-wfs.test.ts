@@ -62,6 +62,16 @@ async function seedMember(): Promise<void> {
   if (result.status !== 0) throw new Error(result.stderr || result.stdout);
 }
 
+/** GET as text; one retry when wrangler dev closed the kept-alive socket under the request ("other side closed"). */
+async function getText(url: string, headers: Record<string, string> = {}): Promise<string> {
+  try {
+    return await (await fetch(url, { headers })).text();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return (await fetch(url, { headers })).text();
+  }
+}
+
 const basicHeader = { authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}` };
 
 beforeAll(async () => {
@@ -70,7 +80,7 @@ beforeAll(async () => {
   // The queue turns the files into layers: wait until every one (the restricted one included) is listed.
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const caps = await (await fetch(`${WFS}?service=WFS&request=GetCapabilities`, { headers: basicHeader })).text();
+    const caps = await getText(`${WFS}?service=WFS&request=GetCapabilities`, basicHeader);
     if (layers.every((l) => caps.includes(`<wfs:Name>${ORG}:${l.name}</wfs:Name>`))) break;
     if (Date.now() > deadline) throw new Error(`layers not ready after 3 minutes:\n${caps.slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 1000));
@@ -148,7 +158,7 @@ describe('OWSLib on the WFS', () => {
       expect(page1).toHaveLength(10);
       expect(page2).toHaveLength(10);
       expect(page2!.some((id) => page1!.includes(id))).toBe(false);
-      const hits = await (await fetch(`${WFS}?service=WFS&version=2.0.0&request=GetFeature&typeNames=${ORG}:${layer.name}&resultType=hits`, { headers: layer.restricted ? basicHeader : {} })).text();
+      const hits = await getText(`${WFS}?service=WFS&version=2.0.0&request=GetFeature&typeNames=${ORG}:${layer.name}&resultType=hits`, layer.restricted ? basicHeader : {});
       expect(hits).toContain(`numberMatched="${layer.count}"`);
     });
   }
@@ -163,7 +173,7 @@ describe('OWSLib on the WFS', () => {
 describe('demo catalogue layers', () => {
   it('npm start turns the demo GeoJSON and zipped Shapefile resources into WFS layers', async () => {
     await expect.poll(async () => {
-      const caps = await (await fetch(`${portal}/maps/departement-du-gard?service=WFS&request=GetCapabilities`)).text();
+      const caps = await getText(`${portal}/maps/departement-du-gard?service=WFS&request=GetCapabilities`);
       return ['aires_de_covoiturage_shapefile_zippe', 'etablissements_geojson'].filter((n) => caps.includes(`departement-du-gard:${n}`)).length;
     }, { timeout: 120_000, interval: 1000 }).toBe(2);
   });
