@@ -35,6 +35,7 @@ import { purge } from './jobs/purge';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { handleIngestMessages } from './jobs/ingest';
 import { handleFollowNotifications, hourlyFollowNotifications } from './jobs/participation-notify';
+import { handleVectorIngestMessages } from './jobs/vector-ingest';
 import { editResourceFormHandler, newResourceFormHandler, submitResourceHandler } from './http/publish/resource-form';
 import { completeUploadHandler, createUploadHandler, uploadPartHandler } from './http/publish/resource-upload';
 import {
@@ -76,6 +77,8 @@ import {
   createDataRequestHandler, dataRequestFormHandler, dataRequestsInboxHandler, updateDataRequestHandler,
 } from './http/participation/data-requests';
 import { embedDatasetHandler } from './http/participation/embed';
+import { ogcServiceHandler } from './http/ogc/service';
+import { archiveHandler, tileHandler } from './http/ogc/tiles';
 
 type Args = [Env, ExecutionContext];
 
@@ -238,15 +241,22 @@ const router = Router<IRequest, Args>()
   .get('/admin/data-requests', dataRequestsInboxHandler)
   .post('/admin/data-requests/:requestId', updateDataRequestHandler)
   .get('/embed/dataset/:slug', embedDatasetHandler)
+  // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
+  .get('/maps/:org', ogcServiceHandler)
+  .get('/tiles/:layer/:z/:x/:y', tileHandler)
+  .get('/tiles/:file', archiveHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
 // client notices at once — except on the CKAN Action API, where CKAN treats it as anonymous (ckan-compat §2.2) and
 // harvesters holding a stale key keep reading public data; writes there are then refused by can().
+// OGC services and tiles answer wrong Basic credentials themselves, with an OGC report and a Basic challenge.
 const CKAN_ACTION_PATH = /^\/api\/(3\/)?action\//;
+const OGC_PATH = /^\/(maps|tiles)\//;
 
 function refusesInvalidToken(request: Request): boolean {
-  return !CKAN_ACTION_PATH.test(new URL(request.url).pathname);
+  const path = new URL(request.url).pathname;
+  return !CKAN_ACTION_PATH.test(path) && !OGC_PATH.test(path);
 }
 
 const PURGE_CRON = '7 * * * *';
@@ -273,6 +283,7 @@ export default {
     await handleRebuildMessages(batch.messages, env);
     await handleIngestMessages(batch.messages, env);
     await handleFollowNotifications(batch.messages, env);
+    await handleVectorIngestMessages(batch.messages, env);
   },
   // Two hourly triggers (wrangler.toml): the account clean-up at :07; on the hour, synchronised resources whose
   // Paris-time slot has come, then abandoned uploads, then followers' notifications (and the daily digest at its hour).

@@ -8,6 +8,7 @@ import type { Env } from '../env';
 import { auditStatement } from './audit';
 import { changeStatement, publishChange } from './catalogue-changes';
 import { ingestIfTabular } from '../jobs/ingest';
+import { enqueueVectorIngest } from '../jobs/vector-ingest';
 
 export interface ManagedDataset {
   id: string;
@@ -53,6 +54,8 @@ export interface ManagedResource {
   sizeBytes: number | null;
   sha256: string | null;
   encoding: string | null;
+  /** CRS chosen by the contributor for a geographic file that does not state it (null: read from the file). */
+  crs: string | null;
   accessLevel: AccessLevel;
   syncFrequency: SyncFrequency;
   lastSyncAt: string | null;
@@ -65,12 +68,12 @@ export interface ManagedResource {
 interface ResourceRow {
   id: string; dataset_id: string; title: string; description: string; format: string; resource_type: ResourceType;
   source_mode: SourceMode; source_url: string | null; sftp_path: string | null; sftp_user_id: string | null;
-  file_key: string | null; file_name: string | null; size_bytes: number | null; sha256: string | null; encoding: string | null;
+  file_key: string | null; file_name: string | null; size_bytes: number | null; sha256: string | null; encoding: string | null; crs: string | null;
   access_level: AccessLevel; sync_frequency: SyncFrequency; last_sync_at: string | null; download_count: number; modified_at: string;
 }
 
 const RESOURCE_COLUMNS = `r.id, r.dataset_id, r.title, r.description, r.format, r.resource_type, r.source_mode, r.source_url, r.sftp_path,
-  r.sftp_user_id, r.file_key, r.file_name, r.size_bytes, r.sha256, r.encoding, r.access_level, r.sync_frequency, r.last_sync_at,
+  r.sftp_user_id, r.file_key, r.file_name, r.size_bytes, r.sha256, r.encoding, r.crs, r.access_level, r.sync_frequency, r.last_sync_at,
   r.download_count, r.modified_at`;
 
 function toResource(row: ResourceRow, usernames: string[], organizationIds: string[]): ManagedResource {
@@ -78,7 +81,7 @@ function toResource(row: ResourceRow, usernames: string[], organizationIds: stri
     id: row.id, datasetId: row.dataset_id, title: row.title, description: row.description, format: row.format,
     resourceType: row.resource_type, sourceMode: row.source_mode, sourceUrl: row.source_url, sftpPath: row.sftp_path,
     sftpUserId: row.sftp_user_id, fileKey: row.file_key, fileName: row.file_name, sizeBytes: row.size_bytes, sha256: row.sha256,
-    encoding: row.encoding, accessLevel: row.access_level, syncFrequency: row.sync_frequency, lastSyncAt: row.last_sync_at,
+    encoding: row.encoding, crs: row.crs, accessLevel: row.access_level, syncFrequency: row.sync_frequency, lastSyncAt: row.last_sync_at,
     downloadCount: row.download_count, modifiedAt: row.modified_at, allowedUsernames: usernames, allowedOrganizationIds: organizationIds,
   };
 }
@@ -109,6 +112,8 @@ export interface ResourceInput {
   sftpPath: string | null;
   sftpUserId: string | null;
   syncFrequency: SyncFrequency;
+  /** CRS of a geographic file, when the contributor chose one. */
+  crs: string | null;
   /** Null when the actor may not set access levels: the current ones (or the dataset's default) stay. */
   access: { level: AccessLevel; userIds: string[]; organizationIds: string[] } | null;
 }
@@ -174,17 +179,17 @@ export async function saveResource(env: Env, actor: Actor, dataset: ManagedDatas
   if (!existing) {
     statements.push(db.prepare(
       `INSERT INTO resources (id, dataset_id, position, title, description, format, resource_type, source_mode, source_url, sftp_path,
-         sftp_user_id, access_level, sync_frequency, last_sync_at, created_at, modified_at)
-       VALUES (?1, ?2, (SELECT COALESCE(MAX(position), -1) + 1 FROM resources WHERE dataset_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)`,
+         sftp_user_id, access_level, sync_frequency, last_sync_at, created_at, modified_at, crs)
+       VALUES (?1, ?2, (SELECT COALESCE(MAX(position), -1) + 1 FROM resources WHERE dataset_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)`,
     ).bind(resourceId, dataset.id, input.title, input.description, input.format, input.resourceType, input.sourceMode, input.sourceUrl,
       input.sftpPath, input.sftpUserId, input.access?.level ?? dataset.defaultAccess, synced ? input.syncFrequency : 'never',
-      synced && version ? iso : null, iso));
+      synced && version ? iso : null, iso, input.crs));
   } else {
     statements.push(db.prepare(
       `UPDATE resources SET title = ?, description = ?, format = ?, resource_type = ?, source_mode = ?, source_url = ?, sftp_path = ?,
-         sftp_user_id = ?, sync_frequency = ?, last_sync_at = CASE WHEN ? THEN ? ELSE last_sync_at END, modified_at = ? WHERE id = ?`,
+         sftp_user_id = ?, sync_frequency = ?, last_sync_at = CASE WHEN ? THEN ? ELSE last_sync_at END, modified_at = ?, crs = ? WHERE id = ?`,
     ).bind(input.title, input.description, input.format, input.resourceType, input.sourceMode, input.sourceUrl, input.sftpPath,
-      input.sftpUserId, synced ? input.syncFrequency : 'never', synced && version ? 1 : 0, iso, iso, resourceId));
+      input.sftpUserId, synced ? input.syncFrequency : 'never', synced && version ? 1 : 0, iso, iso, input.crs, resourceId));
   }
   // A referenced URL is served by the producer: the portal's stored versions stay listed but are no longer served.
   if (input.sourceMode === 'url_reference') {
@@ -202,6 +207,8 @@ export async function saveResource(env: Env, actor: Actor, dataset: ManagedDatas
     version ? { versionId: version.versionId, sha256: version.sha256 } : {}));
   await runChange(env, dataset, statements);
   if (version) await ingestIfTabular(env, resourceId, input.format, version.fileName);
+  // The layer follows the file, the title and the format (the job skips an unchanged geographic file).
+  await enqueueVectorIngest(env, resourceId);
 }
 
 export interface VersionRow {
@@ -232,6 +239,7 @@ export async function restoreVersion(env: Env, actor: Actor, dataset: ManagedDat
   ];
   await runChange(env, dataset, statements);
   await ingestIfTabular(env, resource.id, resource.format, version.fileName);
+  await enqueueVectorIngest(env, resource.id);
 }
 
 /** Deletes the resource, its versions, runs and access lists, then every stored file of it (no orphan in R2). */
@@ -258,6 +266,7 @@ export async function deleteResource(env: Env, actor: Actor, dataset: ManagedDat
   } while (cursor);
   const all = [...keys];
   for (let i = 0; i < all.length; i += 1000) await env.FILES.delete(all.slice(i, i + 1000));
+  await enqueueVectorIngest(env, resource.id);
 }
 
 // ---- Synchronisation --------------------------------------------------------------------------------------------
@@ -281,6 +290,7 @@ export async function recordSyncRun(env: Env, dataset: ManagedDataset, resource:
   await runChange(env, dataset, [...statements, ...versionStatements(db, resource.id, run.version, run.finishedAt),
     ...changeStatements(env, dataset, 'system', 'synced', resource.id, run.finishedAt, { versionId: run.version.versionId })]);
   await ingestIfTabular(env, resource.id, resource.format, run.version.fileName);
+  await enqueueVectorIngest(env, resource.id);
 }
 
 /** The result of the run before the latest one recorded, to mail a failure once rather than at every run. */

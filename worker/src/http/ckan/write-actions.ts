@@ -259,6 +259,8 @@ async function writeResource(ctx: WriteContext, actor: SignedIn, dataset: Manage
       sourceUrl: keep ? existing!.sourceUrl : input.sourceUrl,
       sftpPath: keep ? existing!.sftpPath : null, sftpUserId: keep ? existing!.sftpUserId : null,
       syncFrequency: sourceMode === 'url_download' || sourceMode === 'sftp' ? input.syncFrequency : 'never',
+      // The API has no CRS key: a layer keeps the CRS its producer chose in the form (or read from the file).
+      crs: existing?.crs ?? null,
     },
     chosenFormat: input.format,
     access,
