@@ -113,7 +113,7 @@ describe('SLD', () => {
   it('translates declared wildcards of PropertyIsLike into the model’s', () => {
     const sld = exportSld(rich, { layerName: 'x' }).replace('wildCard="*" singleChar="?" escape="\\">', 'wildCard="%" singleChar="_" escape="!">').replace('<ogc:Literal>Saint-*</ogc:Literal>', '<ogc:Literal>Saint-%</ogc:Literal>');
     const result = importSld(sld);
-    expect(result.ok && result.style.classes[3].filter).toEqual({ attribute: 'nom', operator: 'like', values: ['Saint-*'] });
+    expect(result.ok && result.style.classes[3]?.filter).toEqual({ attribute: 'nom', operator: 'like', values: ['Saint-*'] });
   });
 
   it('refuses an XML entity bomb with a French message, without expanding anything', () => {

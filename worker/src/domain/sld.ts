@@ -37,7 +37,7 @@ export function importSld(source: string): SldImport {
   try {
     const style = readStyle(root);
     const problems = validateStyle(style);
-    if (problems.length) return { ok: false, problem: problems[0] };
+    if (problems.length) return { ok: false, problem: problems[0]! };
     return { ok: true, style };
   } catch (error) {
     if (error instanceof SldRefusal) return { ok: false, problem: error.problem };
@@ -74,7 +74,7 @@ function readRule(rule: XmlElement, n: number): StyleClass {
   const filter = child(rule, 'Filter');
   if (filter) {
     if (filter.children.length !== 1) refuse('style.sld.unsupportedFilter', { n, element: filter.children.map((c) => c.local).join(', ') || 'Filter' });
-    cls.filter = readFilter(filter.children[0], n);
+    cls.filter = readFilter(filter.children[0]!, n);
   }
   for (const symbolizer of rule.children) {
     switch (symbolizer.local) {
@@ -246,17 +246,17 @@ export function exportSld(style: Style, options: { layerName: string; geometry?:
   const filterXml = (f: StyleFilter): string => {
     switch (f.operator) {
       case 'between':
-        return `<ogc:PropertyIsBetween>${property(f.attribute)}<ogc:LowerBoundary>${literal(f.values[0])}</ogc:LowerBoundary><ogc:UpperBoundary>${literal(f.values[1])}</ogc:UpperBoundary></ogc:PropertyIsBetween>`;
+        return `<ogc:PropertyIsBetween>${property(f.attribute)}<ogc:LowerBoundary>${literal((f.values[0] ?? ''))}</ogc:LowerBoundary><ogc:UpperBoundary>${literal((f.values[1] ?? ''))}</ogc:UpperBoundary></ogc:PropertyIsBetween>`;
       case 'like': {
         const escapeAttribute = version === '1.1.0' ? 'escapeChar' : 'escape';
-        return `<ogc:PropertyIsLike wildCard="*" singleChar="?" ${escapeAttribute}="\\">${property(f.attribute)}${literal(f.values[0])}</ogc:PropertyIsLike>`;
+        return `<ogc:PropertyIsLike wildCard="*" singleChar="?" ${escapeAttribute}="\\">${property(f.attribute)}${literal((f.values[0] ?? ''))}</ogc:PropertyIsLike>`;
       }
       case 'in': {
         const equalities = f.values.map((v) => `<ogc:PropertyIsEqualTo>${property(f.attribute)}${literal(v)}</ogc:PropertyIsEqualTo>`).join('');
         return f.values.length === 1 ? equalities : `<ogc:Or>${equalities}</ogc:Or>`;
       }
       default:
-        return `<ogc:${comparisonNames[f.operator]}>${property(f.attribute)}${literal(f.values[0])}</ogc:${comparisonNames[f.operator]}>`;
+        return `<ogc:${comparisonNames[f.operator]}>${property(f.attribute)}${literal((f.values[0] ?? ''))}</ogc:${comparisonNames[f.operator]}>`;
     }
   };
   const rule = (c: StyleClass, index: number): string => {

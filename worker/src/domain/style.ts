@@ -135,28 +135,29 @@ function ordered(read: (p: Record<string, unknown> | null) => Value, expected: s
 export function compileFilter(filter: StyleFilter | null): (properties: Record<string, unknown> | null) => boolean {
   if (!filter) return () => true;
   const { attribute, operator, values } = filter;
+  const [first = '', second = ''] = values;
   const read = (p: Record<string, unknown> | null) => (p ? (p[attribute] as Value) : undefined);
   switch (operator) {
     case '=':
-      return (p) => compare(read(p), values[0]) === 0;
+      return (p) => compare(read(p), first) === 0;
     case '!=':
-      return ordered(read, values[0], (c) => c !== 0);
+      return ordered(read, first, (c) => c !== 0);
     case '<':
-      return ordered(read, values[0], (c) => c < 0);
+      return ordered(read, first, (c) => c < 0);
     case '<=':
-      return ordered(read, values[0], (c) => c <= 0);
+      return ordered(read, first, (c) => c <= 0);
     case '>':
-      return ordered(read, values[0], (c) => c > 0);
+      return ordered(read, first, (c) => c > 0);
     case '>=':
-      return ordered(read, values[0], (c) => c >= 0);
+      return ordered(read, first, (c) => c >= 0);
     case 'between':
       return (p) => {
-        const low = compare(read(p), values[0]);
-        const high = compare(read(p), values[1]);
+        const low = compare(read(p), first);
+        const high = compare(read(p), second);
         return low !== null && high !== null && low >= 0 && high <= 0;
       };
     case 'like': {
-      const re = likeToRegExp(values[0]);
+      const re = likeToRegExp(first);
       return (p) => read(p) != null && re.test(String(read(p)));
     }
     case 'in':

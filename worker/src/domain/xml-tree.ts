@@ -47,7 +47,8 @@ export function parseXml(source: string, limits: XmlLimits = DEFAULT_LIMITS): Xm
       attributes[attribute.local] = attribute.value;
     }
     const element: XmlElement = { local: tag.local, uri: tag.uri, attributes, children: [], text: '' };
-    if (stack.length) stack[stack.length - 1].children.push(element);
+    const parent = stack.at(-1);
+    if (parent) parent.children.push(element);
     else root = element;
     stack.push(element);
   });
@@ -55,7 +56,8 @@ export function parseXml(source: string, limits: XmlLimits = DEFAULT_LIMITS): Xm
     stack.pop();
   });
   const addText = (text: string) => {
-    if (stack.length) stack[stack.length - 1].text += text;
+    const current = stack.at(-1);
+    if (current) current.text += text;
   };
   parser.on('text', addText);
   parser.on('cdata', addText);
@@ -105,5 +107,5 @@ export function textOf(element: XmlElement | undefined): string {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch]);
+  return text.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
 }
