@@ -55,6 +55,7 @@ import { datastoreInfo, datastoreSearch, datastoreSearchSql } from './http/datas
 import { exportHandler } from './http/datastore/export';
 import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
 import { reingestHandler } from './http/datastore/ingest';
+import { ogcServiceHandler } from './http/ogc/service';
 
 type Args = [Env, ExecutionContext];
 
@@ -179,15 +180,20 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceFormHandler)
   .post('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceHandler)
   .get('/user/syncs', syncsHandler)
+  // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
+  .get('/maps/:org', ogcServiceHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a
 // client notices at once — except on the CKAN Action API, where CKAN treats it as anonymous (ckan-compat §2.2) and
 // harvesters holding a stale key keep reading public data; writes there are then refused by can().
+// OGC services and tiles answer wrong Basic credentials themselves, with an OGC report and a Basic challenge.
 const CKAN_ACTION_PATH = /^\/api\/(3\/)?action\//;
+const OGC_PATH = /^\/(maps|tiles)\//;
 
 function refusesInvalidToken(request: Request): boolean {
-  return !CKAN_ACTION_PATH.test(new URL(request.url).pathname);
+  const path = new URL(request.url).pathname;
+  return !CKAN_ACTION_PATH.test(path) && !OGC_PATH.test(path);
 }
 
 const PURGE_CRON = '7 * * * *';

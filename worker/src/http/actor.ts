@@ -6,6 +6,7 @@ import type { Env } from '../env';
 import { rotateSession, SESSION_LIFETIME_MS, validateSessionToken, type Session } from '../store/sessions';
 import { findApiTokenUser, findUserById, loadUserActor, touchApiTokenStatement } from '../store/users';
 import { cookieName, readCookie, serializeCookie } from './cookies';
+import { basicActor, isBasicAuthPath, readBasicCredentials } from './basic-auth';
 
 export const SESSION_COOKIE = 'session';
 /** Non-secret hint read by the static pages' header to show "Mon compte" without calling the Worker. */
@@ -56,6 +57,14 @@ function sameSecret(given: string, expected: string): boolean {
 
 async function resolve(request: Request, env: Env, ctx?: ExecutionContext): Promise<RequestContext> {
   const context: RequestContext = { actor: ANONYMOUS, session: null, invalidToken: false, setCookies: [] };
+  // OGC clients (QGIS, GDAL) log in with HTTP Basic: portal login and password, or an API token as the password.
+  const basic = isBasicAuthPath(request) ? readBasicCredentials(request) : null;
+  if (basic) {
+    const actor = await basicActor(request, env, basic);
+    if (actor) context.actor = actor;
+    else context.invalidToken = true;
+    return context;
+  }
   const token = presentedToken(request);
   if (token) {
     if (env.OPERATOR_TOKEN && sameSecret(token, env.OPERATOR_TOKEN)) {
