@@ -35,12 +35,6 @@ export function pixelMapper(frame: MapFrame): (position: Position) => Pixel {
   };
 }
 
-/** Pixel → CRS coordinates of the frame (x/y order). */
-export function pixelToCrs(frame: MapFrame, px: number, py: number): [number, number] {
-  const [minx, miny, maxx, maxy] = frame.bbox;
-  return [minx + ((px + 0.5) * (maxx - minx)) / frame.width, maxy - ((py + 0.5) * (maxy - miny)) / frame.height];
-}
-
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Path data of one ring or line; consecutive points closer than half a pixel are dropped. */
