@@ -56,6 +56,7 @@ import { exportHandler } from './http/datastore/export';
 import { statusHandler as datastoreStatusHandler } from './http/datastore/status';
 import { reingestHandler } from './http/datastore/ingest';
 import { ogcServiceHandler } from './http/ogc/service';
+import { styleExportHandler, styleFormHandler, styleImportHandler, stylePreviewHandler, styleSubmitHandler } from './http/publish/style-pages';
 
 type Args = [Env, ExecutionContext];
 
@@ -180,6 +181,12 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceFormHandler)
   .post('/user/datasets/:datasetId/resources/:resourceId/delete', deleteResourceHandler)
   .get('/user/syncs', syncsHandler)
+  // Style of a geographic layer: editor, live preview, SLD import and export.
+  .get('/user/datasets/:datasetId/resources/:resourceId/style', styleFormHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/style', styleSubmitHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/style/preview', stylePreviewHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/style/import', styleImportHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/style/export', styleExportHandler)
   // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
   .get('/maps/:org', ogcServiceHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
