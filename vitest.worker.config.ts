@@ -11,6 +11,8 @@ export default defineConfig(async () => {
   // The datastore's bad-input corpus, handed to the tests as base64 (workerd has no file system).
   const tabularDir = './test/fixtures/tabular/files/';
   const tabularFixtures = Object.fromEntries(readdirSync(tabularDir).map((name) => [name, readFileSync(tabularDir + name).toString('base64')]));
+  const geoDir = './test/fixtures/geo/';
+  const geoFixtures = Object.fromEntries(readdirSync(geoDir).filter((n) => !n.endsWith('.sh')).map((name) => [name, readFileSync(geoDir + name).toString('base64')]));
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -21,6 +23,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             TEST_DATASTORE_MIGRATIONS: datastoreMigrations,
             TABULAR_FIXTURES: tabularFixtures,
+            GEO_FIXTURES: geoFixtures,
             OPERATOR_TOKEN: 'operator-test-token',
             PASSWORD_SCRYPT: 'ln=10,r=8,p=1',
             REBUILD_HOOK_TOKEN: 'hook-test-token',

@@ -7,6 +7,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       TEST_DATASTORE_MIGRATIONS: D1Migration[];
       TABULAR_FIXTURES: Record<string, string>;
+      GEO_FIXTURES: Record<string, string>;
       HOOK_URL: string;
       FILE_SERVER_HOST: string;
     }

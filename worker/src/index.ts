@@ -34,6 +34,7 @@ import { mailboxHandler, mailHandler } from './http/dev/mailbox';
 import { purge } from './jobs/purge';
 import { handleRebuildMessages } from './jobs/rebuild';
 import { handleIngestMessages } from './jobs/ingest';
+import { handleVectorIngestMessages } from './jobs/vector-ingest';
 import { editResourceFormHandler, newResourceFormHandler, submitResourceHandler } from './http/publish/resource-form';
 import { completeUploadHandler, createUploadHandler, uploadPartHandler } from './http/publish/resource-upload';
 import {
@@ -226,6 +227,7 @@ export default {
   async queue(batch, env) {
     await handleRebuildMessages(batch.messages, env);
     await handleIngestMessages(batch.messages, env);
+    await handleVectorIngestMessages(batch.messages, env);
   },
   // Two hourly triggers (wrangler.toml): the account clean-up at :07; on the hour, synchronised resources whose
   // Paris-time slot has come, then abandoned uploads.

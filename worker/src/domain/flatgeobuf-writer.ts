@@ -141,9 +141,9 @@ export interface FgbInput {
 
 /**
  * Writes the FlatGeobuf. Features are stored in Hilbert order of their box centres, so a feature's id (its
- * position in the file) is stable for a given file. Returns the bytes and the layer's extent.
+ * position in the file) is stable for a given file. Returns the bytes, the layer's extent and each input feature's id.
  */
-export function writeFlatGeobuf(input: FgbInput): { bytes: Uint8Array; extent: Box } {
+export function writeFlatGeobuf(input: FgbInput): { bytes: Uint8Array; extent: Box; ids: number[] } {
   const count = input.features.length;
   if (count === 0) throw new Error('empty layer');
   const boxes = input.features.map((f) => geometryBox(f.geometry));
@@ -222,5 +222,8 @@ export function writeFlatGeobuf(input: FgbInput): { bytes: Uint8Array; extent: B
     out.set(bytes, at);
     at += bytes.length;
   }
-  return { bytes: out, extent };
+  // ids[i]: the id (file position) of input feature i.
+  const ids = new Array<number>(count);
+  order.forEach(({ i }, position) => { ids[i] = position; });
+  return { bytes: out, extent, ids };
 }

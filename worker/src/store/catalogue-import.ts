@@ -7,6 +7,8 @@ import { formatInfo } from '../domain/vocabulary';
 import { t, type MessageKey, type Params } from '../i18n';
 import { tabularKind } from '../domain/datastore-sources';
 import { enqueueIngest } from '../jobs/ingest';
+import { enqueueVectorIngest } from '../jobs/vector-ingest';
+import { geoKind } from '../domain/geo-sources';
 import type { Env } from '../env';
 
 const m = (key: MessageKey, params?: Params) => t('fr', key, params);
@@ -104,6 +106,8 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
   const statements: D1PreparedStatement[] = [];
   let filesStored = 0;
   const changedTabular: string[] = [];
+  // Every geographic resource of the import: the layer job skips those whose served layer is already up to date.
+  const geographic: string[] = [];
 
   const currentFiles = new Map(
     (await db.prepare('SELECT id, file_key, sha256 FROM resources').all<{ id: string; file_key: string | null; sha256: string | null }>())
@@ -172,6 +176,7 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
           { sha256: current?.sha256 ?? null, key: current?.file_key ?? null });
         if (stored.versionId) filesStored++;
         if (stored.versionId && tabularKind(r.format, stored.fileName)) changedTabular.push(r.id);
+        if (geoKind(r.format, stored.fileName)) geographic.push(r.id);
       }
       statements.push(db.prepare(
         `INSERT INTO resources (id, dataset_id, position, title, description, format, resource_type, source_mode, source_url,
@@ -240,6 +245,7 @@ export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: Ca
   const results = await db.batch(statements);
   if (dropped.results.length > 0) await bucket.delete(dropped.results.map((v) => v.file_key));
   if (jobs) for (const id of [...changedTabular, ...droppedResources.results.map((r) => r.id)]) await enqueueIngest(jobs, id);
+  if (jobs) for (const id of [...geographic, ...droppedResources.results.map((r) => r.id)]) await enqueueVectorIngest(jobs, id);
   const changeId = Number(results[results.length - 2]!.meta.last_row_id);
   return {
     changeId,

@@ -7,6 +7,7 @@ import type { AccessLevel, ResourceType, SourceMode, SyncFrequency } from '../do
 import type { Env } from '../env';
 import { auditStatement } from './audit';
 import { changeStatement, publishChange } from './catalogue-changes';
+import { enqueueVectorIngest } from '../jobs/vector-ingest';
 
 export interface ManagedDataset {
   id: string;
@@ -200,6 +201,8 @@ export async function saveResource(env: Env, actor: Actor, dataset: ManagedDatas
   statements.push(...changeStatements(env, dataset, actor, existing ? 'updated' : 'created', resourceId, now,
     version ? { versionId: version.versionId, sha256: version.sha256 } : {}));
   await runChange(env, dataset, statements);
+  // The layer follows the file, the title and the format (the job skips an unchanged geographic file).
+  await enqueueVectorIngest(env, resourceId);
 }
 
 export interface VersionRow {
@@ -229,6 +232,7 @@ export async function restoreVersion(env: Env, actor: Actor, dataset: ManagedDat
     ...changeStatements(env, dataset, actor, 'restored', resource.id, now, { versionId: version.id }),
   ];
   await runChange(env, dataset, statements);
+  await enqueueVectorIngest(env, resource.id);
 }
 
 /** Deletes the resource, its versions, runs and access lists, then every stored file of it (no orphan in R2). */
@@ -254,6 +258,7 @@ export async function deleteResource(env: Env, actor: Actor, dataset: ManagedDat
   } while (cursor);
   const all = [...keys];
   for (let i = 0; i < all.length; i += 1000) await env.FILES.delete(all.slice(i, i + 1000));
+  await enqueueVectorIngest(env, resource.id);
 }
 
 // ---- Synchronisation --------------------------------------------------------------------------------------------
@@ -276,6 +281,7 @@ export async function recordSyncRun(env: Env, dataset: ManagedDataset, resource:
   }
   await runChange(env, dataset, [...statements, ...versionStatements(db, resource.id, run.version, run.finishedAt),
     ...changeStatements(env, dataset, 'system', 'synced', resource.id, run.finishedAt, { versionId: run.version.versionId })]);
+  await enqueueVectorIngest(env, resource.id);
 }
 
 /** The result of the run before the latest one recorded, to mail a failure once rather than at every run. */
