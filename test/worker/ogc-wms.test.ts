@@ -6,6 +6,7 @@ import { createServedLayer, squareFeature } from './geo-layer-fixtures';
 import { createDataset, createOrganization } from './publish-resources-fixtures';
 import { boxFromWgs84 } from '../../worker/src/domain/map-projection';
 import type { Style } from '../../worker/src/domain/style';
+import type { CatalogueSnapshot } from '../../worker/src/domain/snapshot';
 
 const BASE = `${ORIGIN}/maps/commune-de-lodeve`;
 let org: string;
@@ -160,5 +161,21 @@ describe('WMS GetLegendGraphic', () => {
     expect(response.headers.get('content-type')).toBe('image/png');
     const image = decode(new Uint8Array(await response.arrayBuffer()));
     expect(image.height).toBe(4 + 22 + 4);
+  });
+});
+
+describe('catalogue snapshot', () => {
+  it('gives the dataset page the facts of layers anonymous visitors may see, with the saved or default style', async () => {
+    const response = await SELF.fetch(`${ORIGIN}/api/internal/catalogue/snapshot`, { headers: { authorization: 'Bearer operator-test-token' } });
+    const snapshot = await response.json<CatalogueSnapshot>();
+    const resources = snapshot.datasets.find((d) => d.id === datasetId)!.resources;
+    const communes = resources.find((r) => r.id === communesId)!;
+    expect(communes.layer).toMatchObject({
+      name: 'communes', geometryType: 'Polygon', featureCount: 2, bbox: [3.3, 43.7, 3.4, 43.74], servicePath: '/maps/commune-de-lodeve',
+      tilesPath: `/tiles/${communesId}/{z}/{x}/{y}.mvt`, style: { name: 'Style par défaut' },
+    });
+    const reserve = resources.find((r) => r.title === 'reserve')!;
+    expect(reserve.restricted).toBe(true);
+    expect(reserve.layer).toBeUndefined();
   });
 });

@@ -90,11 +90,6 @@ function polygonsOf(geometry: Geometry): Position[][][] {
   }
 }
 
-export function geometryKindOf(type: string | null | undefined): GeometryKind {
-  if (type?.includes('Point')) return 'point';
-  if (type?.includes('LineString')) return 'line';
-  return 'polygon';
-}
 
 function symbolPath(symbol: PointSymbol, [x, y]: Pixel, size: number): string {
   const r = size / 2;

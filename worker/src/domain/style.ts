@@ -34,6 +34,13 @@ export interface Style {
   classes: StyleClass[];
 }
 
+/** The style kind of a layer's geometry type (Point, MultiLineString…). */
+export function geometryKindOf(type: string | null | undefined): GeometryKind {
+  if (type?.includes('Point')) return 'point';
+  if (type?.includes('LineString')) return 'line';
+  return 'polygon';
+}
+
 export const MAX_CLASSES = 50;
 export const MAX_IN_VALUES = 200;
 const COLOR = /^#[0-9a-f]{6}$/;

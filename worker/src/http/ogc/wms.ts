@@ -4,8 +4,8 @@
 import type { Feature, Geometry } from 'geojson';
 import { xmlEscape } from '../../domain/ogc-params';
 import { boxFromWgs84, boxToWgs84, isLatLonAxis, parseCrs, WMS_CRS, type Box, type WmsCrs } from '../../domain/map-projection';
-import { geometryKindOf, hitsPixel, renderLegendSvg, renderSvg, type MapFrame, type MapLayer } from '../../domain/render-map';
-import { defaultStyle, type Style } from '../../domain/style';
+import { hitsPixel, renderLegendSvg, renderSvg, type MapFrame, type MapLayer } from '../../domain/render-map';
+import { defaultStyle, geometryKindOf, type Style } from '../../domain/style';
 import { readFeatures, type LayerFeature } from '../../store/geo-features';
 import { visibleLayers, type ServedLayer } from '../../store/geo-layers';
 import { savedStyles } from '../../store/layer-styles';

@@ -2,9 +2,9 @@
 // who may edit the dataset (manageContext → can(dataset:edit)). The saved style drives WMS, the legend and the web map.
 import type { IRequest } from 'itty-router';
 import { boxFromWgs84 } from '../../domain/map-projection';
-import { geometryKindOf, renderLegendSvg, renderSvg, type MapFrame } from '../../domain/render-map';
+import { renderLegendSvg, renderSvg, type MapFrame } from '../../domain/render-map';
 import { exportSld, importSld, SLD_MAX_CHARS } from '../../domain/sld';
-import { normalizeForGeometry, validateStyle, type GeometryKind, type Style, type StyleProblem } from '../../domain/style';
+import { geometryKindOf, normalizeForGeometry, validateStyle, type GeometryKind, type Style, type StyleProblem } from '../../domain/style';
 import type { Env } from '../../env';
 import { t, type MessageKey } from '../../i18n';
 import { csrfField, errorSummary } from '../../render/forms';
