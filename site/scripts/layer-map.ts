@@ -2,6 +2,7 @@
 // with the layer's saved style (the same model as WMS GetMap). No remote background: a plain colour, offline.
 import L from 'leaflet';
 import { leafletLayer, type Feature, type PaintRule, type PaintSymbolizer } from 'protomaps-leaflet';
+import { PMTiles } from 'pmtiles';
 import { compileFilter, type Style, type StyleClass } from '../../worker/src/domain/style';
 
 interface LayerMapData {
@@ -9,6 +10,7 @@ interface LayerMapData {
   title: string;
   geometryType: string;
   bbox: [number, number, number, number];
+  /** The layer's PMTiles archive (read by range requests). */
   tilesPath: string;
   style: Style;
 }
@@ -73,7 +75,7 @@ function classSymbolizer(cls: StyleClass): PaintSymbolizer {
   } as unknown as PaintSymbolizer;
 }
 
-function mountMap(element: HTMLElement): void {
+async function mountMap(element: HTMLElement): Promise<void> {
   const data = JSON.parse(element.dataset.layerMap ?? '{}') as LayerMapData;
   element.replaceChildren();
   const [west, south, east, north] = data.bbox;
@@ -83,9 +85,14 @@ function mountMap(element: HTMLElement): void {
     const matches = compileFilter(cls.filter);
     return { dataLayer: data.name, symbolizer: classSymbolizer(cls), filter: (_z: number, f: Feature) => matches(f.props as Record<string, unknown>) };
   });
-  const layer = leafletLayer({ url: data.tilesPath, paintRules, labelRules: [], maxDataZoom: 14, backgroundColor: undefined });
+  // Past the archive's deepest zoom the tiles are drawn over-zoomed from it.
+  const archive = new PMTiles(data.tilesPath);
+  const { maxZoom } = await archive.getHeader();
+  // protomaps-leaflet extends the global Leaflet.
+  (window as unknown as { L: typeof L }).L = L;
+  const layer = leafletLayer({ url: archive, paintRules, labelRules: [], maxDataZoom: maxZoom });
   layer.addTo(map);
   element.dataset.mapReady = 'true';
 }
 
-for (const element of document.querySelectorAll<HTMLElement>('[data-layer-map]')) mountMap(element);
+for (const element of document.querySelectorAll<HTMLElement>('[data-layer-map]')) void mountMap(element);

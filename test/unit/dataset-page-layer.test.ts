@@ -11,7 +11,7 @@ const resource = (id: string, overrides: Partial<SnapshotResource>): SnapshotRes
 });
 const layer = {
   name: 'communes', title: 'Communes', geometryType: 'MultiPolygon', featureCount: 12345, bbox: [3.3, 43.7, 3.4, 43.74] as [number, number, number, number],
-  servicePath: '/maps/lodeve', tilesPath: '/tiles/r1/{z}/{x}/{y}.mvt', style: { ...defaultStyle('polygon'), name: '"><script>alert(1)</script>' },
+  servicePath: '/maps/lodeve', tilesPath: '/tiles/r1.pmtiles', style: { ...defaultStyle('polygon'), name: '"><script>alert(1)</script>' },
 };
 const dataset: SnapshotDataset = {
   id: 'd1', slug: 'communes', title: 'Communes', description: '', organization: 'lodeve', licence: 'lov2', updateFrequency: 'never',
@@ -30,7 +30,7 @@ describe('dataset page map preview and API Géo panel', () => {
   it('gives each layer a map island with its style, a WMS image before the script, and the service links', () => {
     expect(page.body.match(/data-layer-map=/g)).toHaveLength(1);
     expect(page.body).toContain('<h3 id="layer-r1">Carte : Communes &lt;b&gt;</h3>');
-    expect(page.body).toContain('&quot;tilesPath&quot;:&quot;/tiles/r1/{z}/{x}/{y}.mvt&quot;');
+    expect(page.body).toContain('&quot;tilesPath&quot;:&quot;/tiles/r1.pmtiles&quot;');
     expect(page.body).toContain('<code>https://portail.example/maps/lodeve</code>');
     expect(page.body).toContain('href="https://portail.example/maps/lodeve?SERVICE=WMS&amp;REQUEST=GetCapabilities"');
     expect(page.body).toContain('TYPENAMES=lodeve%3Acommunes&amp;OUTPUTFORMAT=application/json');

@@ -172,7 +172,7 @@ describe('catalogue snapshot', () => {
     const communes = resources.find((r) => r.id === communesId)!;
     expect(communes.layer).toMatchObject({
       name: 'communes', geometryType: 'Polygon', featureCount: 2, bbox: [3.3, 43.7, 3.4, 43.74], servicePath: '/maps/commune-de-lodeve',
-      tilesPath: `/tiles/${communesId}/{z}/{x}/{y}.mvt`, style: { name: 'Style par défaut' },
+      tilesPath: `/tiles/${communesId}.pmtiles`, style: { name: 'Style par défaut' },
     });
     const reserve = resources.find((r) => r.title === 'reserve')!;
     expect(reserve.restricted).toBe(true);

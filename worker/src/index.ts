@@ -58,6 +58,7 @@ import { statusHandler as datastoreStatusHandler } from './http/datastore/status
 import { reingestHandler } from './http/datastore/ingest';
 import { ogcServiceHandler } from './http/ogc/service';
 import { styleExportHandler, styleFormHandler, styleImportHandler, stylePreviewHandler, styleSubmitHandler } from './http/publish/style-pages';
+import { archiveHandler, tileHandler } from './http/ogc/tiles';
 
 type Args = [Env, ExecutionContext];
 
@@ -190,6 +191,8 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/resources/:resourceId/style/export', styleExportHandler)
   // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
   .get('/maps/:org', ogcServiceHandler)
+  .get('/tiles/:layer/:z/:x/:y', tileHandler)
+  .get('/tiles/:file', archiveHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));
 
 // A presented API token that is unknown, revoked or expired is refused rather than treated as anonymous, so a

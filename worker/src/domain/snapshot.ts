@@ -75,7 +75,7 @@ export interface SnapshotLayer {
   bbox: [number, number, number, number];
   /** Portal path of the organisation's OGC services (/maps/{org-slug}). */
   servicePath: string;
-  /** Portal path template of the layer's vector tiles ({z}/{x}/{y}); the tiles' source layer is `name`. */
+  /** Portal path of the layer's PMTiles archive (vector tiles whose source layer is `name`). */
   tilesPath: string;
   style: Style;
 }

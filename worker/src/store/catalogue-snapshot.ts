@@ -58,7 +58,7 @@ function snapshotLayer(row: LayerRow, organizationSlug: string): SnapshotLayer {
     featureCount: row.feature_count,
     bbox: JSON.parse(row.bbox) as SnapshotLayer['bbox'],
     servicePath: `/maps/${encodeURIComponent(organizationSlug)}`,
-    tilesPath: `/tiles/${row.resource_id}/{z}/{x}/{y}.mvt`,
+    tilesPath: `/tiles/${row.resource_id}.pmtiles`,
     style: saved && validateStyle(saved).length === 0 ? saved : defaultStyle(geometryKindOf(row.geometry_type)),
   };
 }

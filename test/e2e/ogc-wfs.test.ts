@@ -1,0 +1,164 @@
+// Real OGC clients against the portal's WFS (npm start): GDAL's ogrinfo/ogr2ogr and OWSLib, on WFS 1.1.0 and
+// 2.0.0, for Shapefile and GeoJSON layers in Lambert 93 and WGS 84 (test/fixtures/geo/) published in a test
+// organisation, plus a restricted layer refused anonymously and served with HTTP Basic; and the demo layers.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { hashPassword } from '../../worker/src/domain/password-hash';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const portal = inject('portalUrl');
+const ORG = 'e2e-geo';
+const ORG_ID = '9a9f5a7e-5d0c-4b8e-9c55-0a6f0d7c1a09';
+const WFS = `${portal}/maps/${ORG}`;
+const USERNAME = 'cartographe-e2e';
+const PASSWORD = 'une phrase de passe pour les tests';
+const FIXTURES = resolve(ROOT, 'test/fixtures/geo');
+
+const layers = [
+  { id: '8e8f5a7e-5d0c-4b8e-9c55-000000000001', title: 'Aires de covoiturage', format: 'SHP', file: 'points-2154-shp.zip', name: 'aires_de_covoiturage', count: 120 },
+  { id: '8e8f5a7e-5d0c-4b8e-9c55-000000000002', title: 'Zones du Gard', format: 'SHP', file: 'polygons-4326-shp.zip', name: 'zones_du_gard', count: 30 },
+  { id: '8e8f5a7e-5d0c-4b8e-9c55-000000000003', title: 'Points GeoJSON', format: 'GeoJSON', file: 'points-4326.geojson', name: 'points_geojson', count: 120 },
+  { id: '8e8f5a7e-5d0c-4b8e-9c55-000000000004', title: 'Zones Lambert 93', format: 'GeoJSON', file: 'polygons-2154.geojson', name: 'zones_lambert_93', count: 30, restricted: true },
+];
+
+const run = (command: string, args: string[], env: Record<string, string> = {}) => {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+};
+
+async function publishLayers(): Promise<void> {
+  const dataset = (id: string, slug: string, resources: unknown[]) => ({
+    id, slug, title: slug, description: 'Couches de test des clients OGC.', organization: ORG, licence: 'lov2', dateCreated: '2025-01-01',
+    dateModified: '2025-01-01', datePublished: '2025-01-01', resources,
+  });
+  const entry = (l: (typeof layers)[number]) => ({ id: l.id, title: l.title, format: l.format, sourceMode: 'upload', file: `files/${l.file}`, accessLevel: l.restricted ? 'same_organization' : 'public' });
+  const catalogue = {
+    organizations: [{ id: ORG_ID, slug: ORG, legalName: 'Organisation de test OGC', orgType: 'autre' }],
+    datasets: [dataset('9b9f5a7e-5d0c-4b8e-9c55-0a6f0d7c1b01', 'couches-ogc-e2e', layers.map(entry))],
+    showcases: [],
+  };
+  const form = new FormData();
+  form.set('catalogue', JSON.stringify(catalogue));
+  for (const l of layers) form.set(`file:files/${l.file}`, new File([readFileSync(resolve(FIXTURES, l.file))], l.file));
+  const response = await fetch(`${portal}/api/internal/catalogue/import`, { method: 'POST', body: form, headers: { authorization: `Bearer ${inject('operatorToken')}` } });
+  if (response.status !== 201) throw new Error(`import: ${response.status} ${await response.text()}`);
+}
+
+async function seedMember(): Promise<void> {
+  const id = crypto.randomUUID();
+  const now = new Date().toISOString();
+  const sql = [
+    `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, terms_version, terms_accepted_at, created_at, updated_at)
+     VALUES ('${id}', '${USERNAME}', 'cartographe-e2e@occitanie.example', 'Carto', 'Graphe', '${await hashPassword(PASSWORD)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
+    `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${ORG_ID}', 'member', '${now}')`,
+  ].join(';\n');
+  const result = run(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local', '--persist-to', inject('stateDir'), '--command', sql],
+    { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' });
+  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
+}
+
+const basicHeader = { authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}` };
+
+beforeAll(async () => {
+  await publishLayers();
+  await seedMember();
+  // The queue turns the files into layers: wait until every one (the restricted one included) is listed.
+  await expect.poll(async () => {
+    const caps = await (await fetch(`${WFS}?service=WFS&request=GetCapabilities`, { headers: basicHeader })).text();
+    return layers.filter((l) => caps.includes(`<wfs:Name>${ORG}:${l.name}</wfs:Name>`)).length;
+  }, { timeout: 120_000, interval: 1000 }).toBe(layers.length);
+});
+
+const featureCount = (stdout: string) => Number(/Feature Count: (\d+)/.exec(stdout)?.[1] ?? NaN);
+const geojsonCount = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { features: unknown[] }).features.length;
+
+describe('GDAL (ogrinfo, ogr2ogr) on the WFS', () => {
+  for (const version of ['1.1.0', '2.0.0']) {
+    it(`WFS ${version}: lists the layers, counts with hits, reads everything, pages and filters by extent`, () => {
+      const source = `WFS:${WFS}?VERSION=${version}`;
+      const list = run('ogrinfo', ['-ro', '-q', source]);
+      expect(list.stderr).not.toMatch(/^ERROR/m);
+      for (const l of layers.filter((x) => !x.restricted)) expect(list.stdout).toContain(`${ORG}:${l.name}`);
+      expect(list.stdout).not.toContain('zones_lambert_93');
+      for (const l of layers.filter((x) => !x.restricted)) {
+        const summary = run('ogrinfo', ['-ro', '-so', source, `${ORG}:${l.name}`]);
+        expect(summary.stderr, summary.stderr).not.toMatch(/^ERROR/m);
+        expect(featureCount(summary.stdout)).toBe(l.count);
+        const out = `/tmp/ogc-e2e-${l.name}-${version}.geojson`;
+        const full = run('ogr2ogr', ['-f', 'GeoJSON', out, source, `${ORG}:${l.name}`, '-overwrite']);
+        expect(full.stderr).not.toMatch(/^ERROR/m);
+        expect(geojsonCount(out)).toBe(l.count);
+        // Forced small pages: GDAL stops only on a short page, so the total proves STARTINDEX really pages.
+        const paged = run('ogr2ogr', ['--config', 'OGR_WFS_PAGING_ALLOWED', 'ON', '--config', 'OGR_WFS_PAGE_SIZE', '7', '-f', 'GeoJSON', `${out}.paged`, source, `${ORG}:${l.name}`, '-overwrite']);
+        expect(paged.stderr).not.toMatch(/^ERROR/m);
+        expect(geojsonCount(`${out}.paged`)).toBe(l.count);
+      }
+      // -spat sends a FILTER with gml:Envelope (2.0) or gml:Box (1.1) in lat/lon.
+      const spat = run('ogr2ogr', ['-f', 'GeoJSON', `/tmp/ogc-e2e-spat-${version}.geojson`, source, `${ORG}:points_geojson`, '-spat', '3.59', '43.49', '3.8', '43.61', '-overwrite']);
+      expect(spat.stderr).not.toMatch(/^ERROR/m);
+      expect(geojsonCount(`/tmp/ogc-e2e-spat-${version}.geojson`)).toBe(9);
+      const json = run('ogr2ogr', ['-f', 'GeoJSON', `/tmp/ogc-e2e-json-${version}.geojson`, `${source}&OUTPUTFORMAT=application/json`, `${ORG}:aires_de_covoiturage`, '-overwrite']);
+      expect(json.stderr).not.toMatch(/^ERROR/m);
+      expect(geojsonCount(`/tmp/ogc-e2e-json-${version}.geojson`)).toBe(120);
+    });
+  }
+
+  it('reads the restricted layer only with HTTP Basic credentials', () => {
+    const source = `WFS:${WFS}?VERSION=2.0.0`;
+    const anonymous = run('ogrinfo', ['-ro', '-so', source, `${ORG}:zones_lambert_93`]);
+    expect(featureCount(anonymous.stdout)).toBeNaN();
+    const signedIn = run('ogrinfo', ['-ro', '-so', '--config', 'GDAL_HTTP_AUTH', 'BASIC', '--config', 'GDAL_HTTP_USERPWD', `${USERNAME}:${PASSWORD}`, source, `${ORG}:zones_lambert_93`]);
+    expect(signedIn.stderr).not.toMatch(/^ERROR/m);
+    expect(featureCount(signedIn.stdout)).toBe(30);
+  });
+});
+
+describe('OWSLib on the WFS', () => {
+  const owslib = (typename: string, ...auth: string[]) => {
+    const result = run('/usr/bin/python3', [resolve(ROOT, 'test/e2e/ogc_owslib.py'), WFS, typename, ...auth]);
+    if (result.status !== 0) throw new Error(result.stderr);
+    return JSON.parse(result.stdout) as Record<string, {
+      version: string; types: string[]; wgs84: number[]; crs: string[]; operations: string[]; schema: { geometry: string; properties: Record<string, string> };
+      bbox_count: number; all_count: number; gml_members: number; pages?: string[][];
+    }>;
+  };
+
+  for (const layer of layers) {
+    it(`reads ${layer.name} (${layer.format}) in WFS 1.1.0 and 2.0.0: capabilities, schema, bbox, paging`, async () => {
+      const report = layer.restricted ? owslib(`${ORG}:${layer.name}`, USERNAME, PASSWORD) : owslib(`${ORG}:${layer.name}`);
+      for (const version of ['1.1.0', '2.0.0']) {
+        const entry = report[version]!;
+        expect(entry.version).toBe(version);
+        expect(entry.operations).toEqual(expect.arrayContaining(['GetCapabilities', 'DescribeFeatureType', 'GetFeature']));
+        expect(entry.schema.geometry).toMatch(/Point|Polygon/);
+        expect(entry.all_count).toBe(layer.count);
+        expect(entry.bbox_count).toBeGreaterThan(0);
+        expect(entry.bbox_count).toBeLessThan(layer.count);
+        expect(entry.gml_members).toBeGreaterThanOrEqual(3);
+      }
+      const [page1, page2] = report['2.0.0']!.pages!;
+      expect(page1).toHaveLength(10);
+      expect(page2).toHaveLength(10);
+      expect(page2!.some((id) => page1!.includes(id))).toBe(false);
+      const hits = await (await fetch(`${WFS}?service=WFS&version=2.0.0&request=GetFeature&typeNames=${ORG}:${layer.name}&resultType=hits`, { headers: layer.restricted ? basicHeader : {} })).text();
+      expect(hits).toContain(`numberMatched="${layer.count}"`);
+    });
+  }
+
+  it('is refused the restricted layer without credentials', () => {
+    const result = run('/usr/bin/python3', [resolve(ROOT, 'test/e2e/ogc_owslib.py'), WFS, `${ORG}:zones_lambert_93`]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('KeyError');
+  });
+});
+
+describe('demo catalogue layers', () => {
+  it('npm start turns the demo GeoJSON and zipped Shapefile resources into WFS layers', async () => {
+    await expect.poll(async () => {
+      const caps = await (await fetch(`${portal}/maps/departement-du-gard?service=WFS&request=GetCapabilities`)).text();
+      return ['aires_de_covoiturage_shapefile_zippe', 'etablissements_geojson'].filter((n) => caps.includes(`departement-du-gard:${n}`)).length;
+    }, { timeout: 120_000, interval: 1000 }).toBe(2);
+  });
+});
