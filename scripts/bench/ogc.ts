@@ -99,9 +99,16 @@ function mapserv(config: string, query: string): { ms: number; bytes: number } {
   return { ms, bytes: body.length - headerEnd - 4 };
 }
 
-async function portal(path: string, expected: string): Promise<{ ms: number; bytes: number }> {
+async function portal(path: string, expected: string, retry = true): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
-  const response = await fetch(`${URL_BASE}${path}`);
+  let response: Response;
+  try {
+    response = await fetch(`${URL_BASE}${path}`);
+  } catch (error) {
+    // wrangler dev drops idle kept-alive connections: a request on such a socket fails at once; ask again.
+    if (!retry) throw error;
+    return portal(path, expected, false);
+  }
   const body = new Uint8Array(await response.arrayBuffer());
   const ms = performance.now() - started;
   if (!response.headers.get('content-type')?.startsWith(expected)) throw new Error(`portal answered ${response.headers.get('content-type')}: ${new TextDecoder().decode(body.subarray(0, 400))}`);
