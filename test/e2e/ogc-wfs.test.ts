@@ -2,8 +2,9 @@
 // 2.0.0, for Shapefile and GeoJSON layers in Lambert 93 and WGS 84 (test/fixtures/geo/) published in a test
 // organisation, plus a restricted layer refused anonymously and served with HTTP Basic; and the demo layers.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
 
@@ -15,6 +16,8 @@ const WFS = `${portal}/maps/${ORG}`;
 const USERNAME = 'cartographe-e2e';
 const PASSWORD = 'une phrase de passe pour les tests';
 const FIXTURES = resolve(ROOT, 'test/fixtures/geo');
+// GDAL's GeoJSON driver cannot overwrite a file: every run writes into a fresh folder.
+const OUT = mkdtempSync(join(tmpdir(), 'ogc-e2e-'));
 
 const layers = [
   { id: '8e8f5a7e-5d0c-4b8e-9c55-000000000001', title: 'Aires de covoiturage', format: 'SHP', file: 'points-2154-shp.zip', name: 'aires_de_covoiturage', count: 120 },
@@ -65,11 +68,14 @@ beforeAll(async () => {
   await publishLayers();
   await seedMember();
   // The queue turns the files into layers: wait until every one (the restricted one included) is listed.
-  await expect.poll(async () => {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
     const caps = await (await fetch(`${WFS}?service=WFS&request=GetCapabilities`, { headers: basicHeader })).text();
-    return layers.filter((l) => caps.includes(`<wfs:Name>${ORG}:${l.name}</wfs:Name>`)).length;
-  }, { timeout: 120_000, interval: 1000 }).toBe(layers.length);
-});
+    if (layers.every((l) => caps.includes(`<wfs:Name>${ORG}:${l.name}</wfs:Name>`))) break;
+    if (Date.now() > deadline) throw new Error(`layers not ready after 3 minutes:\n${caps.slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}, 240_000);
 
 const featureCount = (stdout: string) => Number(/Feature Count: (\d+)/.exec(stdout)?.[1] ?? NaN);
 const geojsonCount = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { features: unknown[] }).features.length;
@@ -86,22 +92,22 @@ describe('GDAL (ogrinfo, ogr2ogr) on the WFS', () => {
         const summary = run('ogrinfo', ['-ro', '-so', source, `${ORG}:${l.name}`]);
         expect(summary.stderr, summary.stderr).not.toMatch(/^ERROR/m);
         expect(featureCount(summary.stdout)).toBe(l.count);
-        const out = `/tmp/ogc-e2e-${l.name}-${version}.geojson`;
-        const full = run('ogr2ogr', ['-f', 'GeoJSON', out, source, `${ORG}:${l.name}`, '-overwrite']);
+        const out = join(OUT, `${l.name}-${version}.geojson`);
+        const full = run('ogr2ogr', ['-f', 'GeoJSON', out, source, `${ORG}:${l.name}`]);
         expect(full.stderr).not.toMatch(/^ERROR/m);
         expect(geojsonCount(out)).toBe(l.count);
         // Forced small pages: GDAL stops only on a short page, so the total proves STARTINDEX really pages.
-        const paged = run('ogr2ogr', ['--config', 'OGR_WFS_PAGING_ALLOWED', 'ON', '--config', 'OGR_WFS_PAGE_SIZE', '7', '-f', 'GeoJSON', `${out}.paged`, source, `${ORG}:${l.name}`, '-overwrite']);
+        const paged = run('ogr2ogr', ['--config', 'OGR_WFS_PAGING_ALLOWED', 'ON', '--config', 'OGR_WFS_PAGE_SIZE', '7', '-f', 'GeoJSON', `${out}.paged.geojson`, source, `${ORG}:${l.name}`]);
         expect(paged.stderr).not.toMatch(/^ERROR/m);
-        expect(geojsonCount(`${out}.paged`)).toBe(l.count);
+        expect(geojsonCount(`${out}.paged.geojson`)).toBe(l.count);
       }
       // -spat sends a FILTER with gml:Envelope (2.0) or gml:Box (1.1) in lat/lon.
-      const spat = run('ogr2ogr', ['-f', 'GeoJSON', `/tmp/ogc-e2e-spat-${version}.geojson`, source, `${ORG}:points_geojson`, '-spat', '3.59', '43.49', '3.8', '43.61', '-overwrite']);
+      const spat = run('ogr2ogr', ['-f', 'GeoJSON', join(OUT, `spat-${version}.geojson`), source, `${ORG}:points_geojson`, '-spat', '3.59', '43.49', '3.8', '43.61']);
       expect(spat.stderr).not.toMatch(/^ERROR/m);
-      expect(geojsonCount(`/tmp/ogc-e2e-spat-${version}.geojson`)).toBe(9);
-      const json = run('ogr2ogr', ['-f', 'GeoJSON', `/tmp/ogc-e2e-json-${version}.geojson`, `${source}&OUTPUTFORMAT=application/json`, `${ORG}:aires_de_covoiturage`, '-overwrite']);
+      expect(geojsonCount(join(OUT, `spat-${version}.geojson`))).toBe(9);
+      const json = run('ogr2ogr', ['-f', 'GeoJSON', join(OUT, `json-${version}.geojson`), `${source}&OUTPUTFORMAT=application/json`, `${ORG}:aires_de_covoiturage`]);
       expect(json.stderr).not.toMatch(/^ERROR/m);
-      expect(geojsonCount(`/tmp/ogc-e2e-json-${version}.geojson`)).toBe(120);
+      expect(geojsonCount(join(OUT, `json-${version}.geojson`))).toBe(120);
     });
   }
 

@@ -51,6 +51,18 @@ describe('PMTiles writer', () => {
     expect(first.properties.name).toBe(`point ${first.id}`);
   }, 30_000);
 
+  it('keeps descending under tiles whose features are too small to draw at low zoom', () => {
+    // 1 km squares in the Hérault: invisible at zoom 0-5 once simplified, present at higher zooms.
+    const squares = Array.from({ length: 100 }, (_, i) => {
+      const x = 3.5 + (i % 10) * 0.02;
+      const y = 43.5 + Math.floor(i / 10) * 0.02;
+      return { type: 'Feature' as const, geometry: { type: 'Polygon' as const, coordinates: [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]] }, properties: { n: i } };
+    });
+    const set = buildTiles('squares', squares);
+    expect(set.maxZoom).toBe(14);
+    expect(set.tiles.some((t) => t.z === 14)).toBe(true);
+  });
+
   it('moves entries to leaf directories when the root would pass 16 kB', async () => {
     // Distinct tiles at many zoom-14 positions: too many entries for a root directory alone.
     // Scattered zoom-14 positions (a fixed pseudo-random sequence), distinct tiles: too many for a root alone.

@@ -38,6 +38,50 @@ describe('vector ingest', () => {
     expect(await env.FILES.head(aires!.pmtilesKey!)).not.toBeNull();
   });
 
+  it('reads a GeoPackage with sql.js: Lambert 93 polygons, attributes', async () => {
+    const id = geoId(40);
+    await publishGeo([{ id, title: 'Zones GeoPackage', format: 'GPKG', file: 'polygons-2154.gpkg' }]);
+    await runVectorIngest(id);
+    const layer = (await findLayer(env.DB, id))!;
+    expect(layer).toMatchObject({ status: 'ready', sourceCrs: 'EPSG:2154', geometryType: 'Polygon', featureCount: 30, error: null });
+    expect(layer.bbox![0]).toBeCloseTo(3.5, 5);
+    expect(layer.fields.map((f) => f.name)).toEqual(['code', 'nom', 'surface']);
+  });
+
+  it('reads GPX tracks, KML placemarks and CSV coordinate columns; a CSV without coordinates is no layer', async () => {
+    const [gpx, kml, csv, plain] = [geoId(42), geoId(43), geoId(44), geoId(45)];
+    await publishGeo([
+      { id: gpx, title: 'Sentiers GPX', format: 'GPX', file: 'sentier.gpx' },
+      { id: kml, title: 'Musées KML', format: 'KML', file: 'musees.kml' },
+      { id: csv, title: 'Parkings CSV', format: 'CSV', file: 'parkings.csv' },
+      { id: plain, title: 'Montants', format: 'CSV', file: 'sans-coordonnees.csv' },
+    ]);
+    await runVectorIngest(gpx, kml, csv, plain);
+    expect(await findLayer(env.DB, gpx)).toMatchObject({ status: 'ready', geometryType: 'LineString', featureCount: 2 });
+    const museums = (await findLayer(env.DB, kml))!;
+    expect(museums).toMatchObject({ status: 'ready', geometryType: 'Point', featureCount: 3 });
+    expect(museums.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['name', 'description']));
+    const parkings = (await findLayer(env.DB, csv))!;
+    expect(parkings).toMatchObject({ status: 'ready', geometryType: 'Point', featureCount: 3 });
+    expect(parkings.bbox![0]).toBeCloseTo(3.866, 3);
+    expect(parkings.fields.map((f) => f.name)).toEqual(['nom', 'commune', 'places']);
+    expect(await findLayer(env.DB, plain)).toBeNull();
+  });
+
+  it('uses the CRS the contributor chose, and says so when it cannot match the coordinates', async () => {
+    const id = geoId(41);
+    await publishGeo([{ id, title: 'Zones mal déclarées', format: 'GeoJSON', file: 'polygons-2154.geojson' }]);
+    // Lambert 93 metres read as degrees fall off the globe.
+    await env.DB.prepare("UPDATE resources SET crs = 'EPSG:4326' WHERE id = ?").bind(id).run();
+    await runVectorIngest(id);
+    const wrong = (await findLayer(env.DB, id))!;
+    expect(wrong.status).toBe('failed');
+    expect(wrong.error).toContain('hors du globe une fois reprojetées depuis EPSG:4326');
+    await env.DB.prepare("UPDATE resources SET crs = 'EPSG:2154' WHERE id = ?").bind(id).run();
+    await runVectorIngest(id);
+    expect(await findLayer(env.DB, id)).toMatchObject({ status: 'ready', sourceCrs: 'EPSG:2154', featureCount: 30 });
+  });
+
   it('reads by bounding box through the index, whole or by ranges, with paging that pages', async () => {
     await publishGeo([LAYERS[2]!]);
     await runVectorIngest(LAYERS[2]!.id);
@@ -70,6 +114,7 @@ describe('vector ingest', () => {
     ['bad-unknown-crs-shp.zip', 'SHP', 'système de coordonnées du fichier .prj n’est pas reconnu'],
     ['bad-truncated.zip', 'SHP', 'L’archive ZIP est illisible'],
     ['bad-mixed.geojson', 'GeoJSON', 'mélange des points et des polygones'],
+    ['bad-entities.kml', 'KML', 'déclaration DOCTYPE ou ENTITY, refusée par sécurité'],
   ])('refuses %s with a French error', async (file, format, message) => {
     const id = geoId(50);
     await publishGeo([{ id, title: `Erreur ${file}`, format, file }]);

@@ -1,5 +1,6 @@
 // Reading geographic files into GeoJSON features in their own CRS: GeoJSON, zipped Shapefile, KML, GPX, CSV with
-// coordinate columns. Every refusal is a GeoError with a precise French message.
+// coordinate columns (GeoPackage: jobs/geopackage.ts, it needs WebAssembly). Every refusal is a GeoError with a
+// precise French message.
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { unzipSync } from 'fflate';
 import { open as openShapefile } from 'shapefile';
@@ -11,7 +12,7 @@ import { TabularError } from './datastore-text';
 
 export class GeoError extends Error {}
 
-export type GeoKind = 'geojson' | 'shapefile' | 'kml' | 'gpx' | 'csv';
+export type GeoKind = 'geojson' | 'shapefile' | 'geopackage' | 'kml' | 'gpx' | 'csv';
 
 export interface GeoRead {
   features: Array<Feature<Geometry | null, Record<string, unknown> | null>>;
@@ -27,6 +28,7 @@ export function geoKind(format: string, fileName: string | null): GeoKind | null
   switch (format) {
     case 'GeoJSON': return 'geojson';
     case 'SHP': return 'shapefile';
+    case 'GPKG': return 'geopackage';
     case 'KML': return 'kml';
     case 'GPX': return 'gpx';
     case 'CSV': return 'csv';

@@ -25,15 +25,18 @@ export function buildTiles(layerName: string, features: ReadonlyArray<Feature<Ge
   let reached = 0;
   for (let z = 0; z <= maxZoom && level.length > 0; z++) {
     const found: TileInput[] = [];
+    // Tiles with data, even when simplification left them empty at this zoom (features too small to draw).
+    const covered: Array<{ x: number; y: number }> = [];
     for (const { x, y } of level) {
       const tile = index.getTile(z, x, y);
-      if (!tile || tile.features.length === 0) continue;
-      found.push({ z, x, y, data: fromGeojsonVt({ [layerName]: tile }, { version: 2, extent: EXTENT }) });
+      if (!tile) continue;
+      covered.push({ x, y });
+      if (tile.features.length > 0) found.push({ z, x, y, data: fromGeojsonVt({ [layerName]: tile }, { version: 2, extent: EXTENT }) });
     }
     if (z > 0 && tiles.length + found.length > budget) break;
     tiles.push(...found);
     reached = z;
-    level = found.flatMap((t) => [{ x: 2 * t.x, y: 2 * t.y }, { x: 2 * t.x + 1, y: 2 * t.y }, { x: 2 * t.x, y: 2 * t.y + 1 }, { x: 2 * t.x + 1, y: 2 * t.y + 1 }]);
+    level = covered.flatMap((t) => [{ x: 2 * t.x, y: 2 * t.y }, { x: 2 * t.x + 1, y: 2 * t.y }, { x: 2 * t.x, y: 2 * t.y + 1 }, { x: 2 * t.x + 1, y: 2 * t.y + 1 }]);
   }
   return { tiles, minZoom: 0, maxZoom: reached };
 }

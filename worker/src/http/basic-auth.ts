@@ -12,6 +12,7 @@ import { clientIp, LOGIN_LIMITS } from './account/limits';
 
 const BASIC_PATHS = /^\/(maps|tiles)\//;
 const VERIFIED_TTL_MS = 5 * 60 * 1000;
+const MAX_VERIFIED = 1000;
 const verified = new Map<string, { userId: string; until: number }>();
 let decoyHash: Promise<string> | undefined;
 
@@ -61,6 +62,11 @@ export async function basicActor(request: Request, env: Env, credentials: { logi
   if (!valid || !user) {
     await hitRateLimits(env.DB, checks);
     return null;
+  }
+  // Bounded: expired entries go first, then the oldest.
+  if (verified.size >= MAX_VERIFIED) {
+    for (const [k, v] of verified) if (v.until <= Date.now()) verified.delete(k);
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
   }
   verified.set(key, { userId: user.id, until: Date.now() + VERIFIED_TTL_MS });
   return loadUserActor(env.DB, user);

@@ -9,12 +9,13 @@ import { writeFlatGeobuf } from '../domain/flatgeobuf-writer';
 import { buildTiles } from '../domain/vector-tiles';
 import { writePmtiles } from '../domain/pmtiles-writer';
 import { crsLabel } from '../domain/geo-crs';
+import { readGeopackage } from './geopackage';
 import {
   findLayer, layerKeys, markLayerAttempt, removeLayer, saveLayerFailure, saveLayerProgress, saveLayerReady, takenLayerNames,
 } from '../store/geo-layers';
 
-/** Largest source file turned into a layer (the Worker holds it in memory); GEO_MAX_BYTES would raise it. */
-export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+/** Largest source file turned into a layer: the job holds the file and its features in a 128 MB isolate. */
+export const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
 
 export async function enqueueVectorIngest(env: Pick<Env, 'JOBS'>, resourceId: string): Promise<void> {
   await env.JOBS.send({ type: 'vector-ingest', resourceId });
@@ -56,6 +57,7 @@ async function readSource(env: Env, kind: NonNullable<ReturnType<typeof geoKind>
   switch (kind) {
     case 'geojson': return readGeojson(bytes);
     case 'shapefile': return readShapefileZip(bytes);
+    case 'geopackage': return readGeopackage(bytes);
     case 'kml': return readKml(bytes);
     case 'gpx': return readGpx(bytes);
   }
@@ -69,7 +71,8 @@ export async function ingestLayer(env: Env, resourceId: string, now = () => new 
   const kind = resource ? geoKind(resource.format, resource.file_name) : null;
   if (!resource || !kind || !resource.file_key) return removeLayer(env.DB, env.FILES, resourceId);
   const existing = await findLayer(env.DB, resourceId);
-  if (existing?.versionId && existing.status === 'ready' && existing.sourceSha256 === resource.sha256 && existing.organizationId === resource.organization_id) return;
+  if (existing?.versionId && existing.status === 'ready' && existing.sourceSha256 === resource.sha256 && existing.organizationId === resource.organization_id
+    && existing.title === resource.title && (!resource.crs || resource.crs === existing.sourceCrs)) return;
   const name = existing?.versionId && existing.organizationId === resource.organization_id
     ? existing.name
     : layerName(resource.title, await takenLayerNames(env.DB, resource.organization_id, resourceId));

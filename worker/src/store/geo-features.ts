@@ -33,8 +33,9 @@ export interface FeatureResult {
 }
 
 /** Files up to this size are read whole and kept in memory (per isolate). */
-export const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
-const CACHE_BYTES = 96 * 1024 * 1024;
+export const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+// A Worker isolate has 128 MB: the cache keeps well under it.
+const CACHE_BYTES = 32 * 1024 * 1024;
 const cache = new Map<string, Uint8Array>();
 let cachedBytes = 0;
 

@@ -53,6 +53,8 @@ export interface ManagedResource {
   sizeBytes: number | null;
   sha256: string | null;
   encoding: string | null;
+  /** CRS chosen by the contributor for a geographic file that does not state it (null: read from the file). */
+  crs: string | null;
   accessLevel: AccessLevel;
   syncFrequency: SyncFrequency;
   lastSyncAt: string | null;
@@ -65,12 +67,12 @@ export interface ManagedResource {
 interface ResourceRow {
   id: string; dataset_id: string; title: string; description: string; format: string; resource_type: ResourceType;
   source_mode: SourceMode; source_url: string | null; sftp_path: string | null; sftp_user_id: string | null;
-  file_key: string | null; file_name: string | null; size_bytes: number | null; sha256: string | null; encoding: string | null;
+  file_key: string | null; file_name: string | null; size_bytes: number | null; sha256: string | null; encoding: string | null; crs: string | null;
   access_level: AccessLevel; sync_frequency: SyncFrequency; last_sync_at: string | null; download_count: number; modified_at: string;
 }
 
 const RESOURCE_COLUMNS = `r.id, r.dataset_id, r.title, r.description, r.format, r.resource_type, r.source_mode, r.source_url, r.sftp_path,
-  r.sftp_user_id, r.file_key, r.file_name, r.size_bytes, r.sha256, r.encoding, r.access_level, r.sync_frequency, r.last_sync_at,
+  r.sftp_user_id, r.file_key, r.file_name, r.size_bytes, r.sha256, r.encoding, r.crs, r.access_level, r.sync_frequency, r.last_sync_at,
   r.download_count, r.modified_at`;
 
 function toResource(row: ResourceRow, usernames: string[], organizationIds: string[]): ManagedResource {
@@ -78,7 +80,7 @@ function toResource(row: ResourceRow, usernames: string[], organizationIds: stri
     id: row.id, datasetId: row.dataset_id, title: row.title, description: row.description, format: row.format,
     resourceType: row.resource_type, sourceMode: row.source_mode, sourceUrl: row.source_url, sftpPath: row.sftp_path,
     sftpUserId: row.sftp_user_id, fileKey: row.file_key, fileName: row.file_name, sizeBytes: row.size_bytes, sha256: row.sha256,
-    encoding: row.encoding, accessLevel: row.access_level, syncFrequency: row.sync_frequency, lastSyncAt: row.last_sync_at,
+    encoding: row.encoding, crs: row.crs, accessLevel: row.access_level, syncFrequency: row.sync_frequency, lastSyncAt: row.last_sync_at,
     downloadCount: row.download_count, modifiedAt: row.modified_at, allowedUsernames: usernames, allowedOrganizationIds: organizationIds,
   };
 }
@@ -109,6 +111,8 @@ export interface ResourceInput {
   sftpPath: string | null;
   sftpUserId: string | null;
   syncFrequency: SyncFrequency;
+  /** CRS of a geographic file, when the contributor chose one. */
+  crs: string | null;
   /** Null when the actor may not set access levels: the current ones (or the dataset's default) stay. */
   access: { level: AccessLevel; userIds: string[]; organizationIds: string[] } | null;
 }
@@ -174,17 +178,17 @@ export async function saveResource(env: Env, actor: Actor, dataset: ManagedDatas
   if (!existing) {
     statements.push(db.prepare(
       `INSERT INTO resources (id, dataset_id, position, title, description, format, resource_type, source_mode, source_url, sftp_path,
-         sftp_user_id, access_level, sync_frequency, last_sync_at, created_at, modified_at)
-       VALUES (?1, ?2, (SELECT COALESCE(MAX(position), -1) + 1 FROM resources WHERE dataset_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)`,
+         sftp_user_id, access_level, sync_frequency, last_sync_at, created_at, modified_at, crs)
+       VALUES (?1, ?2, (SELECT COALESCE(MAX(position), -1) + 1 FROM resources WHERE dataset_id = ?2), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)`,
     ).bind(resourceId, dataset.id, input.title, input.description, input.format, input.resourceType, input.sourceMode, input.sourceUrl,
       input.sftpPath, input.sftpUserId, input.access?.level ?? dataset.defaultAccess, synced ? input.syncFrequency : 'never',
-      synced && version ? iso : null, iso));
+      synced && version ? iso : null, iso, input.crs));
   } else {
     statements.push(db.prepare(
       `UPDATE resources SET title = ?, description = ?, format = ?, resource_type = ?, source_mode = ?, source_url = ?, sftp_path = ?,
-         sftp_user_id = ?, sync_frequency = ?, last_sync_at = CASE WHEN ? THEN ? ELSE last_sync_at END, modified_at = ? WHERE id = ?`,
+         sftp_user_id = ?, sync_frequency = ?, last_sync_at = CASE WHEN ? THEN ? ELSE last_sync_at END, modified_at = ?, crs = ? WHERE id = ?`,
     ).bind(input.title, input.description, input.format, input.resourceType, input.sourceMode, input.sourceUrl, input.sftpPath,
-      input.sftpUserId, synced ? input.syncFrequency : 'never', synced && version ? 1 : 0, iso, iso, resourceId));
+      input.sftpUserId, synced ? input.syncFrequency : 'never', synced && version ? 1 : 0, iso, iso, input.crs, resourceId));
   }
   // A referenced URL is served by the producer: the portal's stored versions stay listed but are no longer served.
   if (input.sourceMode === 'url_reference') {

@@ -10,6 +10,7 @@ import { accessLevelLabel, resourceTypeLabel, t } from '../../i18n';
 import { sendMails } from '../../mail/mailer';
 import { resourceChangedMails } from '../../mail/templates/resources';
 import { csrfField, errorSummary, selectField, textField, type FieldErrors } from '../../render/forms';
+import { SUPPORTED_CRS } from '../../domain/geo-crs';
 import { html, type Html } from '../../render/html';
 import { resourceDownloadPath } from '../../store/files';
 import { datasetFacts, saveResource, type ManagedDataset, type ManagedResource, type NewVersion, type ResourceInput } from '../../store/resource-catalogue';
@@ -49,7 +50,7 @@ function initialState(dataset: ManagedDataset, resource: ManagedResource | null)
       title: resource.title, description: resource.description, resource_type: resource.resourceType, mode: resource.sourceMode,
       url: resource.sourceMode === 'url_download' ? resource.sourceUrl ?? '' : '',
       reference_url: resource.sourceMode === 'url_reference' ? resource.sourceUrl ?? '' : '',
-      sftp_path: resource.sftpPath ?? '', format: resource.format,
+      sftp_path: resource.sftpPath ?? '', format: resource.format, crs: resource.crs ?? '',
       sync_frequency: synced && resource.sourceMode === 'url_download' ? resource.syncFrequency : 'never',
       sftp_sync_frequency: synced && resource.sourceMode === 'sftp' ? resource.syncFrequency : 'never',
       access_level: resource.accessLevel, allowed_users: resource.allowedUsernames.join(', '),
@@ -153,6 +154,8 @@ ${selectField({ lang: LANG, name: 'sftp_sync_frequency', label: t(LANG, 'resourc
 </div>
 ${selectField({ lang: LANG, name: 'format', label: t(LANG, 'resources.field.format'), hint: t(LANG, 'resources.field.formatHint'), value: values.format, error: errors.format,
     placeholder: t(LANG, 'resources.field.formatChoose'), choices: formatChoices })}
+${selectField({ lang: LANG, name: 'crs', label: t(LANG, 'ogc.field.crs'), hint: t(LANG, 'ogc.field.crsHint'), value: values.crs ?? '', error: errors.crs,
+    choices: [{ value: '', label: t(LANG, 'ogc.field.crsFromFile') }, ...SUPPORTED_CRS.map((code) => ({ value: code, label: t(LANG, `ogc.crs.${code}`) }))] })}
 ${accessPart}
 <button type="submit" class="button">${t(LANG, resource ? 'resources.edit.submit' : 'resources.new.submit')}</button>
 </form>
@@ -234,8 +237,11 @@ async function readForm(env: Env, actor: Actor, dataset: ManagedDataset, form: F
   const sftpPath = mode === 'sftp' ? (values.sftp_path ?? '').trim() : '';
   if (mode === 'sftp' && !sftpPath) errors.sftp_path = t(LANG, 'resources.error.sftp.required');
   const access = can(actor, { action: 'resource:set-access', dataset: datasetFacts(dataset) }) ? await readAccess(env, form, values, errors) : null;
+  const crs = (values.crs ?? '').trim();
+  if (crs && !SUPPORTED_CRS.includes(crs as (typeof SUPPORTED_CRS)[number])) errors.crs = t(LANG, 'ogc.error.crsUnknown');
   return {
     input: {
+      crs: crs || null,
       title: (values.title ?? '').trim(), description: (values.description ?? '').trim(), resourceType, sourceMode: mode, sourceUrl,
       sftpPath: sftpPath || null, sftpUserId: mode === 'sftp' ? actor.kind === 'user' ? actor.id : null : null, syncFrequency,
     },
