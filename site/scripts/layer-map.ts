@@ -1,7 +1,7 @@
 // Dataset page map island: Leaflet + protomaps-leaflet over the layer's vector tiles served by the portal, drawn
 // with the layer's saved style (the same model as WMS GetMap). No remote background: a plain colour, offline.
 import L from 'leaflet';
-import { leafletLayer, type Feature, type PaintRule, type PaintSymbolizer } from 'protomaps-leaflet';
+import { CenteredTextSymbolizer, leafletLayer, type Feature, type LabelRule, type PaintRule, type PaintSymbolizer } from 'protomaps-leaflet';
 import { PMTiles } from 'pmtiles';
 import { compileFilter, type Style, type StyleClass } from '../../worker/src/domain/style';
 
@@ -85,12 +85,23 @@ async function mountMap(element: HTMLElement): Promise<void> {
     const matches = compileFilter(cls.filter);
     return { dataLayer: data.name, symbolizer: classSymbolizer(cls), filter: (_z: number, f: Feature) => matches(f.props as Record<string, unknown>) };
   });
-  // Past the archive's deepest zoom the tiles are drawn over-zoomed from it.
-  const archive = new PMTiles(data.tilesPath);
-  const { maxZoom } = await archive.getHeader();
+  // Labels as in WMS: the class's attribute, size and colour, with a white halo; collisions are resolved by the library.
+  const labelRules: LabelRule[] = data.style.classes.flatMap((cls) => {
+    if (!cls.label) return [];
+    const matches = compileFilter(cls.filter);
+    const { attribute, size, color } = cls.label;
+    return [{
+      dataLayer: data.name,
+      symbolizer: new CenteredTextSymbolizer({ labelProps: [attribute], fill: color, fontSize: size, fontFamily: 'sans-serif', stroke: '#ffffff', width: 2 }),
+      filter: (_z: number, f: Feature) => matches(f.props as Record<string, unknown>),
+    }];
+  });
+  // Past the archive's deepest zoom the tiles are drawn over-zoomed from it (protomaps-leaflet opens the archive
+  // with its own copy of pmtiles; this one only reads the header).
+  const { maxZoom } = await new PMTiles(data.tilesPath).getHeader();
   // protomaps-leaflet extends the global Leaflet.
   (window as unknown as { L: typeof L }).L = L;
-  const layer = leafletLayer({ url: archive, paintRules, labelRules: [], maxDataZoom: maxZoom });
+  const layer = leafletLayer({ url: data.tilesPath, paintRules, labelRules, maxDataZoom: maxZoom });
   layer.addTo(map);
   element.dataset.mapReady = 'true';
 }
