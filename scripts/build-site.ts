@@ -206,6 +206,20 @@ function swapEntries(next: string, out: string, previous: string): void {
   rmSync(next, { recursive: true, force: true });
 }
 
+/**
+ * The dataset pages' map island (Leaflet + protomaps-leaflet, bundled here so pages load no remote script) and
+ * Leaflet's stylesheet.
+ */
+async function writeLayerMapAssets(dir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [resolve('site/scripts/layer-map.ts')], bundle: true, format: 'esm', minify: true, target: 'es2022',
+    outfile: join(dir, 'scripts', 'layer-map.js'), logLevel: 'warning',
+  });
+  mkdirSync(join(dir, 'styles'), { recursive: true });
+  writeFileSync(join(dir, 'styles', 'leaflet.css'), readFileSync(resolve('node_modules/leaflet/dist/leaflet.css')));
+}
+
 export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Promise<BuildSiteFigures> {
   const started = performance.now();
   const snapshotFile = resolve(snapshotPath);
@@ -228,6 +242,7 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
     const search = (indexing as PromiseFulfilledResult<SearchFiles>).value;
     const datasetPagesSeconds = (datasetPages as PromiseFulfilledResult<number>).value;
     mergeDatasetPages(datasetPagesDir, next);
+    await writeLayerMapAssets(next);
     renameSync(bundle, join(next, 'pagefind'));
     for (const [path, content] of Object.entries(search.files)) writeFileSync(join(next, path), content);
     mkdirSync(join(next, 'scripts'), { recursive: true });

@@ -2,7 +2,7 @@
 // schema.org Dataset description, in the page frame shared with the Worker's pages (worker/src/render/layout.ts).
 // It runs once per dataset, so it is a string template (worker/src/render/html.ts) written by
 // scripts/build-site.ts beside Astro's run rather than an Astro page: see docs/decisions.md for the measured costs.
-import type { SnapshotDataset, SnapshotResource } from '../../worker/src/domain/snapshot';
+import type { SnapshotDataset, SnapshotLayer, SnapshotResource } from '../../worker/src/domain/snapshot';
 import { RESOURCE_TYPES } from '../../worker/src/domain/vocabulary';
 import {
   accessLevelLabel, dataTypeLabel, formatNumber, frequencyLabel, geocoverLabel, granularityLabel, resourceTypeLabel,
@@ -41,6 +41,33 @@ function resourceItem(r: SnapshotResource, datasetId: string) {
   return html`<li class="resource"><div class="resource-body"><h4>${r.title}</h4>${r.description && html`<p>${r.description}</p>`}<p class="resource-meta"><span class="badge">${formatLabel(r.format)}</span>${r.restricted && html`<span class="restricted">${icon('lock')}${t(LANG, 'resource.restricted')}</span>`}${r.sizeBytes !== null && html`<span>${formatBytes(LANG, r.sizeBytes)}</span>`}<span>${downloads(r.downloadCount)}</span>${r.sourceMode === 'url_reference' && html`<span>${sourceModeLabel(LANG, r.sourceMode)}</span>`}</p></div><div class="resource-action">${action}${reportResourceLink(r)}</div></li>`;
 }
 
+/**
+ * A ready geographic layer: the map preview island (vector tiles styled like WMS; the WMS image shows until the
+ * script runs, and stays without JavaScript) and the "API Géo" panel of OPenIG: service URL, layer name,
+ * capabilities, GeoJSON download and how to add it in QGIS.
+ */
+function layerSection(r: SnapshotResource, layer: SnapshotLayer, site: URL) {
+  const service = new URL(layer.servicePath, site).href;
+  const typeName = `${layer.servicePath.slice('/maps/'.length)}:${layer.name}`;
+  const [west, south, east, north] = layer.bbox;
+  const width = 640;
+  const height = Math.round(Math.min(480, Math.max(200, (width * (north - south)) / Math.max(east - west, 1e-9) / Math.cos(((south + north) / 2) * Math.PI / 180))));
+  const preview = `${service}?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=${encodeURIComponent(layer.name)}&STYLES=&CRS=CRS:84&BBOX=${layer.bbox.join(',')}&WIDTH=${width}&HEIGHT=${height}&FORMAT=image/png&TRANSPARENT=TRUE`;
+  const geojson = `${service}?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=${encodeURIComponent(typeName)}&OUTPUTFORMAT=application/json`;
+  const data = JSON.stringify({ name: layer.name, title: layer.title, geometryType: layer.geometryType, bbox: layer.bbox, tilesPath: layer.tilesPath, style: layer.style });
+  const id = `layer-${r.id}`;
+  return html`<section class="layer-section" aria-labelledby="${id}"><h3 id="${id}">${t(LANG, 'geo.mapTitle', { title: r.title })}</h3>
+<div class="layer-map" data-layer-map="${data}" role="region" aria-label="${t(LANG, 'geo.mapLabel', { title: layer.title })}"><img src="${preview}" alt="${t(LANG, 'geo.mapAlt', { title: layer.title })}" width="${width}" height="${height}" loading="lazy"></div>
+<details class="api-geo"><summary>${t(LANG, 'geo.api')}</summary><dl>
+<dt>${t(LANG, 'geo.serviceUrl')}</dt><dd><code>${service}</code></dd>
+<dt>${t(LANG, 'geo.layerName')}</dt><dd><code>${layer.name}</code> (${t(LANG, 'geo.typeName')} <code>${typeName}</code>)</dd>
+<dt>${t(LANG, 'geo.capabilities')}</dt><dd><a href="${service}?SERVICE=WMS&amp;REQUEST=GetCapabilities">WMS GetCapabilities</a> · <a href="${service}?SERVICE=WFS&amp;REQUEST=GetCapabilities">WFS GetCapabilities</a></dd>
+<dt>${t(LANG, 'geo.download')}</dt><dd><a href="${geojson}">${t(LANG, 'geo.geojson', { count: formatNumber(LANG, layer.featureCount) })}</a></dd>
+<dt>${t(LANG, 'geo.legend')}</dt><dd><img src="${service}?SERVICE=WMS&amp;VERSION=1.3.0&amp;REQUEST=GetLegendGraphic&amp;LAYER=${encodeURIComponent(layer.name)}&amp;FORMAT=image/png" alt="${t(LANG, 'geo.legendAlt', { title: layer.title })}" loading="lazy"></dd>
+<dt>${t(LANG, 'geo.qgis')}</dt><dd>${t(LANG, 'geo.qgisHow', { name: layer.name })}</dd>
+</dl></details></section>`;
+}
+
 // Enough for a search engine's snippet; the page itself has the whole description.
 const JSON_LD_DESCRIPTION_CHARS = 1000;
 
@@ -52,6 +79,7 @@ export function datasetPage(d: SnapshotDataset, cat: Catalogue, site: URL): Data
   const themes = d.themes.flatMap((slug) => cat.themes.get(slug) ?? []);
   const showcases = cat.showcasesByDataset.get(d.slug) ?? [];
   const formats = datasetFormats(d);
+  const layered = d.resources.filter((r) => r.layer && !r.restricted);
   const groups = RESOURCE_TYPES.map((type) => ({ type, resources: d.resources.filter((r) => r.resourceType === type) }))
     .filter((g) => g.resources.length > 0);
   const text = plainText(d.description);
@@ -107,6 +135,8 @@ ${participationBar(d, absolute(path))}</header>
 <section aria-labelledby="resources"><h2 id="resources">${t(LANG, 'dataset.resources')}</h2>${groups.length === 0 && html`<p>${t(LANG, 'dataset.noResources')}</p>`}
 ${groups.map((g) => html`<section class="resource-group" aria-labelledby="resources-${g.type}"><h3 id="resources-${g.type}">${resourceTypeLabel(LANG, g.type)}</h3><ul class="resources">${g.resources.map((r) => resourceItem(r, d.id))}</ul></section>`)}</section>
 ${queryableSection(d)}
+${layered.length > 0 && html`<section aria-labelledby="map-preview"><h2 id="map-preview">${t(LANG, 'geo.section')}</h2>${layered.map((r) => layerSection(r, r.layer!, site))}
+<link rel="stylesheet" href="/styles/leaflet.css"><script type="module" src="/scripts/layer-map.js"></script></section>`}
 <section aria-labelledby="showcases"><h2 id="showcases">${t(LANG, 'dataset.showcases')}</h2>${declareShowcaseLink(d)}${showcases.length === 0
     ? html`<p>${t(LANG, 'dataset.noShowcases')}</p>`
     : html`<ul class="link-list">${showcases.map((s) => html`<li><a href="/showcase/${s.slug}">${s.title}</a> <span class="muted">(${showcaseTypeLabel(LANG, s.showcaseType)})</span></li>`)}</ul>`}</section>

@@ -78,6 +78,7 @@ import {
 } from './http/participation/data-requests';
 import { embedDatasetHandler } from './http/participation/embed';
 import { ogcServiceHandler } from './http/ogc/service';
+import { styleExportHandler, styleFormHandler, styleImportHandler, stylePreviewHandler, styleSubmitHandler } from './http/publish/style-pages';
 import { archiveHandler, tileHandler } from './http/ogc/tiles';
 
 type Args = [Env, ExecutionContext];
@@ -241,6 +242,12 @@ const router = Router<IRequest, Args>()
   .get('/admin/data-requests', dataRequestsInboxHandler)
   .post('/admin/data-requests/:requestId', updateDataRequestHandler)
   .get('/embed/dataset/:slug', embedDatasetHandler)
+  // Style of a geographic layer: editor, live preview, SLD import and export.
+  .get('/user/datasets/:datasetId/resources/:resourceId/style', styleFormHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/style', styleSubmitHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/style/preview', stylePreviewHandler)
+  .post('/user/datasets/:datasetId/resources/:resourceId/style/import', styleImportHandler)
+  .get('/user/datasets/:datasetId/resources/:resourceId/style/export', styleExportHandler)
   // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
   .get('/maps/:org', ogcServiceHandler)
   .get('/tiles/:layer/:z/:x/:y', tileHandler)

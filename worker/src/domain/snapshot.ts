@@ -4,6 +4,7 @@ import type {
   AccessLevel, DataType, Geocover, Granularity, OrganizationType, ResourceType, ShowcaseType, SourceMode,
   UpdateFrequency,
 } from './vocabulary';
+import type { Style } from './style';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -60,6 +61,8 @@ export interface SnapshotResource {
   downloadCount: number;
   createdAt: string;
   modifiedAt: string;
+  /** The served geographic layer of a resource anonymous visitors may download (map preview, "API Géo" panel). */
+  layer?: SnapshotLayer;
   /** Loaded into the datastore and readable by anyone ("données requêtables"); null otherwise. */
   datastore: SnapshotDatastore | null;
 }
@@ -67,6 +70,21 @@ export interface SnapshotResource {
 export interface SnapshotDatastore {
   rows: number;
   columns: number;
+}
+
+export interface SnapshotLayer {
+  /** WMS layer / WFS type name (the WFS type name is prefixed with the organisation slug). */
+  name: string;
+  title: string;
+  geometryType: string;
+  featureCount: number;
+  /** [west, south, east, north] in EPSG:4326. */
+  bbox: [number, number, number, number];
+  /** Portal path of the organisation's OGC services (/maps/{org-slug}). */
+  servicePath: string;
+  /** Portal path of the layer's PMTiles archive (vector tiles whose source layer is `name`). */
+  tilesPath: string;
+  style: Style;
 }
 
 export interface SnapshotDataset {

@@ -18,14 +18,15 @@ import * as publishResources from './publish-resources';
 import * as roles from './roles';
 import * as sftp from './sftp';
 import * as ogc from './ogc';
+import * as styles from './styles';
 
 export type Lang = 'fr' | 'en';
 export type Params = Record<string, string | number>;
 
 // Each surface keeps its strings in its own module (`{ fr, en }`, English typed against French); merged here.
-const frTable = { ...fr, ...auth.fr, ...roles.fr, ...admin.fr, ...ckan.fr, ...ckanWrite.fr, ...publishDatasets.fr, ...sftp.fr, ...account.fr, ...datastore.fr, ...publishResources.fr, ...participation.fr, ...ogc.fr };
+const frTable = { ...fr, ...auth.fr, ...roles.fr, ...admin.fr, ...ckan.fr, ...ckanWrite.fr, ...publishDatasets.fr, ...sftp.fr, ...account.fr, ...datastore.fr, ...publishResources.fr, ...participation.fr, ...ogc.fr, ...styles.fr };
 export type MessageKey = keyof typeof frTable;
-export const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...admin.en, ...ckan.en, ...ckanWrite.en, ...publishDatasets.en, ...sftp.en, ...account.en, ...datastore.en, ...publishResources.en, ...participation.en, ...ogc.en } };
+export const TABLES: Record<Lang, Record<MessageKey, string>> = { fr: frTable, en: { ...en, ...auth.en, ...roles.en, ...admin.en, ...ckan.en, ...ckanWrite.en, ...publishDatasets.en, ...sftp.en, ...account.en, ...datastore.en, ...publishResources.en, ...participation.en, ...ogc.en, ...styles.en } };
 export const LOCALES: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Formatters are costly to build and pages are rendered by the thousand: build each one once.

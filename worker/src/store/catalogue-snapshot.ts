@@ -2,8 +2,9 @@
 // `can()` for an anonymous visitor, so nothing restricted can reach HTML, JSON-LD or the search index.
 import { ANONYMOUS, can, type DatasetFacts, type ResourceFacts } from '../domain/permissions';
 import {
-  SNAPSHOT_SCHEMA_VERSION, type CatalogueSnapshot, type SnapshotDatastore, type SnapshotDataset, type SnapshotResource,
+  SNAPSHOT_SCHEMA_VERSION, type CatalogueSnapshot, type SnapshotDatastore, type SnapshotDataset, type SnapshotLayer, type SnapshotResource,
 } from '../domain/snapshot';
+import { defaultStyle, geometryKindOf, styleFromJson, validateStyle } from '../domain/style';
 import type {
   AccessLevel, DataType, Geocover, Granularity, OrganizationType, ResourceType, ShowcaseType, SourceMode, UpdateFrequency,
 } from '../domain/vocabulary';
@@ -49,10 +50,29 @@ function resourceUrl(row: ResourceRow): string | null {
   return row.source_url;
 }
 
+interface LayerRow {
+  resource_id: string; name: string; title: string; geometry_type: string; feature_count: number; bbox: string; style: string | null;
+}
+
+/** Layer facts for the dataset page's map and "API Géo" panel; the style is the saved one or the geometry's default. */
+function snapshotLayer(row: LayerRow, organizationSlug: string): SnapshotLayer {
+  const saved = row.style ? styleFromJson(JSON.parse(row.style)) : null;
+  return {
+    name: row.name,
+    title: row.title,
+    geometryType: row.geometry_type,
+    featureCount: row.feature_count,
+    bbox: JSON.parse(row.bbox) as SnapshotLayer['bbox'],
+    servicePath: `/maps/${encodeURIComponent(organizationSlug)}`,
+    tilesPath: `/tiles/${row.resource_id}.pmtiles`,
+    style: saved && validateStyle(saved).length === 0 ? saved : defaultStyle(geometryKindOf(row.geometry_type)),
+  };
+}
+
 /** `datastore`: the DATASTORE database, for the "données requêtables" of each open resource. */
 export async function exportSnapshot(db: D1Database, datastore?: D1Database): Promise<CatalogueSnapshot> {
   const queryable = datastore ? await queryableResources(datastore) : new Map<string, SnapshotDatastore>();
-  const [licences, themes, orgs, datasets, resources, datasetThemes, datasetTags, allowedOrgs, showcases, showcaseDatasets, lastChange] =
+  const [licences, themes, orgs, datasets, resources, datasetThemes, datasetTags, allowedOrgs, showcases, showcaseDatasets, lastChange, layers] =
     await db.batch([
       db.prepare('SELECT id, title, url, is_open FROM licences ORDER BY position'),
       db.prepare('SELECT id, slug, title, description, iso_topic FROM themes ORDER BY position'),
@@ -66,6 +86,8 @@ export async function exportSnapshot(db: D1Database, datastore?: D1Database): Pr
       db.prepare('SELECT * FROM showcases WHERE published = 1 ORDER BY created_at DESC'),
       db.prepare('SELECT sd.showcase_id, d.slug FROM showcase_datasets sd JOIN datasets d ON d.id = sd.dataset_id ORDER BY d.slug'),
       db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM catalogue_changes'),
+      db.prepare(`SELECT g.resource_id, g.name, g.title, g.geometry_type, g.feature_count, g.bbox, s.style FROM geo_layers g
+                  LEFT JOIN layer_styles s ON s.resource_id = g.resource_id WHERE g.version_id IS NOT NULL AND g.bbox IS NOT NULL`),
     ]);
 
   const resourcesByDataset = groupBy(resources!.results as unknown as ResourceRow[], (r) => r.dataset_id);
@@ -74,6 +96,7 @@ export async function exportSnapshot(db: D1Database, datastore?: D1Database): Pr
   const allowedOrgsByResource = groupBy(allowedOrgs!.results as { resource_id: string; organization_id: string }[], (r) => r.resource_id);
   const datasetsByShowcase = groupBy(showcaseDatasets!.results as { showcase_id: string; slug: string }[], (r) => r.showcase_id);
 
+  const layersByResource = new Map((layers!.results as unknown as LayerRow[]).map((l) => [l.resource_id, l]));
   const publicDatasets: SnapshotDataset[] = [];
   for (const d of datasets!.results as unknown as DatasetRow[]) {
     const facts: DatasetFacts = { organizationId: d.organization_id, published: d.published === 1 };
@@ -103,6 +126,7 @@ export async function exportSnapshot(db: D1Database, datastore?: D1Database): Pr
         createdAt: r.created_at,
         modifiedAt: r.modified_at,
         datastore: open ? (queryable.get(r.id) ?? null) : null,
+        ...(open && layersByResource.has(r.id) ? { layer: snapshotLayer(layersByResource.get(r.id)!, d.org_slug) } : {}),
       };
     });
     const hasBbox = d.bbox_west !== null && d.bbox_south !== null && d.bbox_east !== null && d.bbox_north !== null;
