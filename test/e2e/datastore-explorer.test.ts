@@ -1,13 +1,12 @@
 // The datastore explorer in Chromium: a contributeur publishes a CSV through the resource form, watches it load,
 // filters the grid, builds and saves a chart; a visitor then sees that chart first, and the map with its
 // "marqueurs de regroupement". axe checks every page; screenshots go to test-results/screenshots.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashPassword } from '../../worker/src/domain/password-hash';
+import { seedContributor } from './local-d1';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -34,25 +33,11 @@ function facilitiesCsv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function seedContributor(): Promise<void> {
-  const hash = await hashPassword(PASSWORD);
-  const id = crypto.randomUUID();
-  const now = new Date().toISOString();
-  const sql = [
-    `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, terms_version, terms_accepted_at, created_at, updated_at)
-     VALUES ('${id}', 'analyste', 'analyste@occitanie.example', 'Inès', 'Martin', '${hash}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
-    `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${organization.id}', 'member', '${now}'), ('${id}', '${organization.id}', 'contributor', '${now}')`,
-    `UPDATE datasets SET creator_user_id = '${id}' WHERE id = '${dataset.id}'`,
-  ].join(';\n');
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', sql], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } });
-  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
-}
 
 let browser: Browser;
 
 beforeAll(async () => {
-  await seedContributor();
+  await seedContributor({ username: 'analyste', firstName: 'Inès', lastName: 'Martin', password: PASSWORD, organizationId: organization.id, datasetId: dataset.id });
   browser = await launchBrowser();
 });
 

@@ -1,12 +1,11 @@
 // A contributeur publishes a resource through the browser: upload with the progress bar, format recognised, dataset
 // page rebuilt with the new resource, and the download serving the very bytes sent.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashPassword } from '../../worker/src/domain/password-hash';
+import { seedContributor } from './local-d1';
 import { launchBrowser, screenshot } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -19,26 +18,11 @@ const dataset = demo.datasets.find((d) => d.published !== false)!;
 const organization = demo.organizations.find((o) => o.slug === dataset.organization)!;
 const PASSWORD = 'une phrase de passe pour les tests';
 
-/** Seeds an account in the portal's local D1, as an administrator would have validated it. */
-async function seedContributor(): Promise<void> {
-  const hash = await hashPassword(PASSWORD);
-  const id = crypto.randomUUID();
-  const now = new Date().toISOString();
-  const sql = [
-    `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, terms_version, terms_accepted_at, created_at, updated_at)
-     VALUES ('${id}', 'contributrice', 'contributrice@occitanie.example', 'Claire', 'Dupont', '${hash}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
-    `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${organization.id}', 'member', '${now}'), ('${id}', '${organization.id}', 'contributor', '${now}')`,
-    `UPDATE datasets SET creator_user_id = '${id}' WHERE id = '${dataset.id}'`,
-  ].join(';\n');
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', sql], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } });
-  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
-}
 
 let browser: Browser;
 
 beforeAll(async () => {
-  await seedContributor();
+  await seedContributor({ username: 'contributrice', firstName: 'Claire', lastName: 'Dupont', password: PASSWORD, organizationId: organization.id, datasetId: dataset.id });
   browser = await launchBrowser();
 });
 

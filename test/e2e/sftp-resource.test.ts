@@ -1,13 +1,13 @@
 // A file deposited with OpenSSH's sftp becomes a resource: the contributeur picks it in the resource form's list of
 // deposited files, saves it with a weekly schedule, and after the rebuild the dataset page offers it and the download
 // serves the very bytes deposited.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashPassword } from '../../worker/src/domain/password-hash';
+import { seedContributor } from './local-d1';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,20 +28,6 @@ const CONTENT = 'station;commune;débit_m3s\nY2015020;Pézenas;12,4\nY2102010;Lo
 const work = mkdtempSync(join(tmpdir(), 'portail-sftp-resource-e2e-'));
 let browser: Browser;
 
-/** A contributeur of the dataset's organisation who created the dataset, written into the portal's local D1. */
-async function seedContributor(): Promise<void> {
-  const id = crypto.randomUUID();
-  const now = new Date().toISOString();
-  const sql = [
-    `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, terms_version, terms_accepted_at, created_at, updated_at)
-     VALUES ('${id}', '${USERNAME}', '${USERNAME}@occitanie.example', 'Léa', 'Martin', '${await hashPassword(PASSWORD)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
-    `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${organization.id}', 'member', '${now}'), ('${id}', '${organization.id}', 'contributor', '${now}')`,
-    `UPDATE datasets SET creator_user_id = '${id}' WHERE id = '${dataset.id}'`,
-  ].join(';\n');
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', sql], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } });
-  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
-}
 
 /** OpenSSH's sftp in batch mode, signed in with the portal password (through sshpass, as a person would type it). */
 function sftp(batch: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -58,7 +44,7 @@ function sftp(batch: string): Promise<{ code: number; stdout: string; stderr: st
 }
 
 beforeAll(async () => {
-  await seedContributor();
+  await seedContributor({ username: USERNAME, firstName: 'Léa', lastName: 'Martin', password: PASSWORD, organizationId: organization.id, datasetId: dataset.id });
   writeFileSync(join(work, 'stations.csv'), CONTENT);
   browser = await launchBrowser();
 });

@@ -4,7 +4,7 @@ import { can } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { countDownload, findResource } from '../../store/resources';
 import { resolveActor } from '../actor';
-import { problem } from '../respond';
+import { objectBody, problem } from '../respond';
 import { t } from '../../i18n';
 
 export async function downloadHandler(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -33,13 +33,7 @@ export async function downloadHandler(request: IRequest, env: Env, ctx: Executio
   headers.set('cache-control', resource.facts.accessLevel === 'public' ? 'public, max-age=300' : 'private, no-store');
   if (!('body' in object)) return new Response(null, { status: 304, headers });
   ctx.waitUntil(countDownload(env.DB, resource.id));
-  if (request.headers.has('range') && object.range && 'offset' in object.range) {
-    const offset = object.range.offset ?? 0;
-    const length = object.range.length ?? object.size - offset;
-    headers.set('content-range', `bytes ${offset}-${offset + length - 1}/${object.size}`);
-    return new Response(object.body, { status: 206, headers });
-  }
-  return new Response(object.body, { headers });
+  return objectBody(request, object, headers);
 }
 
 /** Public images of the catalogue (organisation logos, réutilisation pictures); never resource files. */

@@ -6,7 +6,7 @@ import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
 import type { Env } from '../../env';
 import { canUseLayer, findLayerByIdOrName, isServed, type ServedLayer } from '../../store/geo-layers';
 import { resolveActor } from '../actor';
-import { problem } from '../respond';
+import { objectBody, problem } from '../respond';
 import { BASIC_CHALLENGE } from './exceptions';
 
 class R2Source implements Source {
@@ -71,11 +71,5 @@ export async function archiveHandler(request: IRequest, env: Env): Promise<Respo
   if (!object) return problem(404, 'Archive de tuiles introuvable.');
   const headers = new Headers({ 'content-type': 'application/vnd.pmtiles', 'accept-ranges': 'bytes', etag: object.httpEtag, 'cache-control': cacheControl(found), 'access-control-allow-origin': '*' });
   if (!('body' in object)) return new Response(null, { status: 304, headers });
-  if (request.headers.has('range') && object.range && 'offset' in object.range) {
-    const offset = object.range.offset ?? 0;
-    const length = object.range.length ?? object.size - offset;
-    headers.set('content-range', `bytes ${offset}-${offset + length - 1}/${object.size}`);
-    return new Response(object.body, { status: 206, headers });
-  }
-  return new Response(object.body, { headers });
+  return objectBody(request, object, headers);
 }

@@ -2,7 +2,7 @@
 // sees the recipient's address; open to visitors, hence the honeypot and the rate limits (per address and per
 // sender); every message is logged (producer_messages, audit).
 import type { IRequest } from 'itty-router';
-import { checkEmail, checkText, filledHoneypot, HONEYPOT_FIELD } from '../../domain/participation-rules';
+import { checkText, filledHoneypot, HONEYPOT_FIELD } from '../../domain/participation-rules';
 import { ANONYMOUS, can } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { t } from '../../i18n';
@@ -13,10 +13,10 @@ import { html, type Html } from '../../render/html';
 import { auditStatement } from '../../store/audit';
 import { organizationReferentEmails } from '../../store/datasets';
 import { hitRateLimits } from '../../store/rate-limit';
-import { findUserById } from '../../store/users';
 import { clientIp } from '../account/limits';
 import { requestContext } from '../actor';
 import { csrfToken, csrfValid } from '../csrf';
+import { senderIdentity } from './sender';
 import { formValues, LANG, pageResponse } from '../pages';
 
 const LIMITS = { perIp: { limit: 5, windowSeconds: 3600 }, perSender: { limit: 10, windowSeconds: 86400 } };
@@ -99,18 +99,7 @@ export async function contactHandler(request: IRequest, env: Env): Promise<Respo
   // A robot filled the invisible field: it learns nothing, the form just says no.
   if (filledHoneypot(values)) return contactPage(request, env, d, { values, general: t(LANG, 'participation.error.spam'), status: 400 });
   const errors: FieldErrors = {};
-  let name = '';
-  let email = '';
-  if (actor.kind === 'user') {
-    const user = (await findUserById(env.DB, actor.id))!;
-    name = `${user.first_name} ${user.last_name}`.trim() || user.username;
-    email = user.email;
-  } else {
-    const n = checkText(values.name, 'name');
-    if ('error' in n) errors.name = t(LANG, n.error); else name = n.value;
-    const e = checkEmail(values.email);
-    if ('error' in e) errors.email = t(LANG, e.error); else email = e.value;
-  }
+  const { name, email } = await senderIdentity(env, actor, values, errors);
   const message = checkText(values.message, 'message');
   if ('error' in message) errors.message = t(LANG, message.error);
   const recipient = recipients(d).find((r) => r.value === values.recipient)?.value;

@@ -1,7 +1,7 @@
 // Ask for missing data: a form open to everyone (honeypot, rate limit per address) → the administrators' inbox
 // (/admin/data-requests) with a status (reçue, transmise au producteur, close) → the reply mailed to the requester.
 import type { IRequest } from 'itty-router';
-import { checkEmail, checkText, filledHoneypot, HONEYPOT_FIELD } from '../../domain/participation-rules';
+import { checkText, filledHoneypot, HONEYPOT_FIELD } from '../../domain/participation-rules';
 import { can } from '../../domain/permissions';
 import type { Env } from '../../env';
 import { t } from '../../i18n';
@@ -13,12 +13,12 @@ import { html } from '../../render/html';
 import { auditStatement } from '../../store/audit';
 import { administratorEmails } from '../../store/participation-moderation';
 import { hitRateLimits } from '../../store/rate-limit';
-import { findUserById } from '../../store/users';
 import { clientIp } from '../account/limits';
 import { requestContext } from '../actor';
 import { consoleNav } from '../admin/common';
 import { csrfToken, csrfValid } from '../csrf';
 import { forbiddenPage, formValues, LANG, pageResponse, redirect, requireUser } from '../pages';
+import { senderIdentity } from './sender';
 
 const LIMIT = { limit: 3, windowSeconds: 3600 };
 const STATUSES = ['received', 'forwarded', 'closed'] as const;
@@ -57,18 +57,7 @@ export async function createDataRequestHandler(request: IRequest, env: Env): Pro
   if (filledHoneypot(values)) return requestPage(request, env, { values, general: t(LANG, 'participation.error.spam'), status: 400 });
   const { actor } = await requestContext(request, env);
   const errors: FieldErrors = {};
-  let name = '';
-  let email = '';
-  if (actor.kind === 'user') {
-    const user = (await findUserById(env.DB, actor.id))!;
-    name = `${user.first_name} ${user.last_name}`.trim() || user.username;
-    email = user.email;
-  } else {
-    const n = checkText(values.name, 'name');
-    if ('error' in n) errors.name = t(LANG, n.error); else name = n.value;
-    const e = checkEmail(values.email);
-    if ('error' in e) errors.email = t(LANG, e.error); else email = e.value;
-  }
+  const { name, email } = await senderIdentity(env, actor, values, errors);
   const title = checkText(values.title, 'title');
   if ('error' in title) errors.title = t(LANG, title.error);
   const description = checkText(values.description, 'message');
