@@ -3,7 +3,7 @@ import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { decode } from 'fast-png';
 import type { Feature, Geometry } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { boxFromWgs84, boxToWgs84, parseCrs, transformsFor } from '../../worker/src/domain/map-projection';
+import { boxFromWgs84, boxToWgs84, parseCrs, servableBox, transformsFor } from '../../worker/src/domain/map-projection';
 import { hitsPixel, renderLegendSvg, renderSvg, svgToPng, type MapFrame } from '../../worker/src/domain/render-map';
 import type { Style } from '../../worker/src/domain/style';
 
@@ -125,5 +125,14 @@ describe('map rendering', () => {
     }
     const back = boxToWgs84(boxFromWgs84([3, 43, 4, 44], 'EPSG:3944'), 'EPSG:3944');
     expect(back[0]).toBeCloseTo(3, 1);
+  });
+});
+
+describe('layer boxes given to clients', () => {
+  it('widens the box of a one-point layer or a layer on one meridian, and keeps any other box as it is', () => {
+    const close = (box: number[], expected: number[]) => expected.forEach((v, i) => expect(box[i]).toBeCloseTo(v, 9));
+    close(servableBox([3.5, 43.6, 3.5, 43.6]), [3.4995, 43.5995, 3.5005, 43.6005]);
+    close(servableBox([3.5, 43.6, 3.5, 43.7]), [3.4995, 43.6, 3.5005, 43.7]);
+    expect(servableBox([3.3, 43.7, 3.4, 43.74])).toEqual([3.3, 43.7, 3.4, 43.74]);
   });
 });

@@ -37,6 +37,19 @@ describe('WFS of an organisation', () => {
     expect(v1).toMatch(/<wfs:OutputFormats><wfs:Format>text\/xml; subtype=gml\/3.1.1<\/wfs:Format>/);
   });
 
+  it('answers the highest version a client accepts, and tells QGIS a page size', async () => {
+    expect(await (await get('service=WFS&request=GetCapabilities&AcceptVersions=1.1.0,2.0.0')).text()).toContain('version="2.0.0"');
+    expect(await (await get('service=WFS&request=GetCapabilities&acceptversions=1.1.0,1.0.0')).text()).toContain('version="1.1.0"');
+    expect(await (await get('service=WFS&request=GetCapabilities')).text()).toMatch(/name="CountDefault"><ows:NoValues\/><ows:DefaultValue>1000/);
+  });
+
+  it('reads TYPENAMES and TYPENAME sent together, as QGIS does', async () => {
+    const xsd = await (await get('service=WFS&version=2.0.0&request=DescribeFeatureType&TYPENAMES=region-test:aires_de_covoiturage&TYPENAME=region-test:aires_de_covoiturage')).text();
+    expect(xsd).toContain('<xsd:element name="places" type="xsd:long"');
+    const hits = await (await get('service=WFS&version=2.0.0&request=GetFeature&TYPENAMES=region-test:aires_de_covoiturage&TYPENAME=region-test:aires_de_covoiturage&resultType=hits')).text();
+    expect(hits).toMatch(/numberMatched="\d+"/);
+  });
+
   it('describes feature types with a real XSD', async () => {
     const xsd = await (await get('service=WFS&version=2.0.0&request=DescribeFeatureType&typeName=region-test:aires_de_covoiturage')).text();
     expect(xsd).toContain('targetNamespace="https://portal.test/maps/region-test"');

@@ -126,7 +126,10 @@ describe('WMS GetMap', () => {
     const style = await wms('SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&CRS=CRS:84&BBOX=0,0,1,1&LAYERS=communes&STYLES=rouge&WIDTH=10&HEIGHT=10&FORMAT=image/png');
     expect(await style.text()).toContain('code="StyleNotDefined"');
     const restricted = await wms('SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&CRS=CRS:84&BBOX=0,0,1,1&LAYERS=reserve&STYLES=&WIDTH=10&HEIGHT=10&FORMAT=image/png');
-    expect(await restricted.text()).toContain('code="LayerNotDefined"');
+    // Anonymous: a 401 with a Basic challenge, so QGIS and GDAL ask for (or send) the portal credentials.
+    expect(restricted.status).toBe(401);
+    expect(restricted.headers.get('www-authenticate')).toContain('Basic');
+    expect(await restricted.text()).toContain('La couche reserve est réservée');
     const inimage = await wms('SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&CRS=CRS:84&BBOX=0,0,1,1&LAYERS=nope&STYLES=&WIDTH=200&HEIGHT=50&FORMAT=image/png&EXCEPTIONS=INIMAGE');
     expect(inimage.headers.get('content-type')).toBe('image/png');
     const image = decode(new Uint8Array(await inimage.arrayBuffer()));

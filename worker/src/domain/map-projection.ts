@@ -84,3 +84,10 @@ export const boxFromWgs84 = (box: Box, crs: WmsCrs): Box => transformBox(box, tr
 
 /** A CRS box (x/y order) as a lon/lat box. */
 export const boxToWgs84 = (box: Box, crs: WmsCrs): Box => transformBox(box, transformsFor(crs).inverse);
+
+/** A one-point (or one-line) layer's box widened by about 50 m: clients derive GetMap boxes from it, and an empty
+ *  box is refused by every WMS, ours included. */
+export function servableBox([w, s, e, n]: Box): Box {
+  const pad = 0.0005;
+  return [e - w < 1e-6 ? w - pad : w, n - s < 1e-6 ? s - pad : s, e - w < 1e-6 ? e + pad : e, n - s < 1e-6 ? n + pad : n];
+}

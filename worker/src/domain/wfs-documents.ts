@@ -59,6 +59,8 @@ export function wfsCapabilities(version: WfsVersion, service: WfsService, layers
     + (v2 ? constraint('ImplementsBasicWFS', 'TRUE') + constraint('ImplementsTransactionalWFS', 'FALSE') + constraint('ImplementsLockingWFS', 'FALSE')
       + constraint('KVPEncoding', 'TRUE') + constraint('XMLEncoding', 'FALSE') + constraint('SOAPEncoding', 'FALSE')
       + constraint('ImplementsInheritance', 'FALSE') + constraint('ImplementsRemoteResolve', 'FALSE') + constraint('ImplementsResultPaging', 'TRUE')
+      // QGIS pages by CountDefault; not enforced, as GDAL's WFS 1.1.0 reads a layer in one request.
+      + constraint('CountDefault', '1000')
       + constraint('ImplementsStandardJoins', 'FALSE') + constraint('ImplementsSpatialJoins', 'FALSE') + constraint('ImplementsTemporalJoins', 'FALSE')
       + constraint('ImplementsFeatureVersioning', 'FALSE') + constraint('ManageStoredQueries', 'FALSE')
       : '')

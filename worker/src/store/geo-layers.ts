@@ -1,5 +1,6 @@
 // Geographic layers (table geo_layers): what WMS, WFS, the tiles and the dataset page serve. Visibility is decided
 // by can() with the same facts as a download of the resource: a layer shows only to those who may download it.
+import { servableBox } from '../domain/map-projection';
 import { can, type Actor, type ResourceFacts } from '../domain/permissions';
 import type { AccessLevel } from '../domain/vocabulary';
 
@@ -83,7 +84,7 @@ function toLayer(row: LayerRow): GeoLayer {
   return {
     resourceId: row.resource_id, organizationId: row.organization_id, name: row.name, title: row.title, status: row.status,
     progress: row.progress, error: row.error, sourceCrs: row.source_crs, geometryType: row.geometry_type, featureCount: row.feature_count ?? 0,
-    bbox: row.bbox ? JSON.parse(row.bbox) as Bbox : null, fields: JSON.parse(row.fields) as LayerField[], fgbKey: row.fgb_key,
+    bbox: row.bbox ? servableBox(JSON.parse(row.bbox) as Bbox) : null, fields: JSON.parse(row.fields) as LayerField[], fgbKey: row.fgb_key,
     pmtilesKey: row.pmtiles_key, versionId: row.version_id, sourceSha256: row.source_sha256, updatedAt: row.updated_at,
     abstract: row.description, datasetId: row.dataset_id, datasetSlug: row.dataset_slug,
     facts: {

@@ -10,16 +10,20 @@ import {
   GML311_FORMAT, GML32_FORMAT, JSON_FORMAT, urnOf, wfsCapabilities, wfsSchema, type WfsLayer, type WfsService, type WfsVersion,
 } from '../../domain/wfs-documents';
 import { geometryBox } from '../../domain/flatgeobuf-writer';
-import { canUseLayer, findLayerByName, visibleLayers, type Bbox, type ServedLayer } from '../../store/geo-layers';
+import { visibleLayers, type Bbox, type ServedLayer } from '../../store/geo-layers';
 import { readFeatures, type LayerFeature } from '../../store/geo-features';
 import { OgcError } from './exceptions';
+import { refuseHiddenLayer } from './layer-access';
 import type { OgcContext } from './service';
 
 const DEFAULT_SRS = 'urn:ogc:def:crs:EPSG::4326';
 
 function negotiateVersion(context: OgcContext): WfsVersion {
-  const asked = context.params.get('version') ?? context.params.get('acceptversions')?.split(',')[0] ?? '2.0.0';
-  return asked.trim().startsWith('1.') ? '1.1.0' : '2.0.0';
+  const version = context.params.get('version');
+  if (version !== undefined) return version.trim().startsWith('1.') ? '1.1.0' : '2.0.0';
+  // AcceptVersions lists what the client reads: answer with the highest we both know.
+  const accepted = context.params.get('acceptversions')?.split(',').map((v) => v.trim());
+  return !accepted || accepted.includes('2.0.0') || !accepted.some((v) => v.startsWith('1.')) ? '2.0.0' : '1.1.0';
 }
 
 /** The XML prefix of the organisation's feature types (an NCName) and its namespace. */
@@ -51,13 +55,7 @@ async function resolveTypes(context: OgcContext, visible: readonly ServedLayer[]
       if (!found.includes(layer)) found.push(layer);
       continue;
     }
-    const hidden = await findLayerByName(context.env.DB, context.organization.id, local);
-    if (hidden && !canUseLayer(context.actor, hidden)) {
-      if (context.actor.kind === 'anonymous') {
-        throw new OgcError('NoApplicableCode', `La couche ${local} est réservée : connectez-vous (authentification HTTP Basic avec vos identifiants du portail ou un jeton d’API).`, 'typeName', 401);
-      }
-      throw new OgcError('NoApplicableCode', `Votre compte n’a pas accès à la couche ${local}.`, 'typeName', 403);
-    }
+    await refuseHiddenLayer(context, local, 'typeName');
     throw new OgcError('InvalidParameterValue', `Type d’objet inconnu : « ${name} ». Consultez GetCapabilities pour la liste des couches.`, 'typeName');
   }
   return found;

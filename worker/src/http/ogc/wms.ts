@@ -10,6 +10,7 @@ import { readFeatures, type LayerFeature } from '../../store/geo-features';
 import { visibleLayers, type ServedLayer } from '../../store/geo-layers';
 import { savedStyles } from '../../store/layer-styles';
 import { OgcError } from './exceptions';
+import { refuseHiddenLayer } from './layer-access';
 import { pngFromSvg } from './resvg';
 import type { OgcContext } from './service';
 
@@ -57,14 +58,20 @@ async function styledLayers(context: OgcContext): Promise<StyledLayer[]> {
 }
 
 /** Layers named in `names`, in that order; the organisation's WFS prefix (`org:name`) is accepted too. */
-function pick(all: StyledLayer[], names: string[], organizationSlug: string, locator: string): StyledLayer[] {
+async function pick(context: OgcContext, all: StyledLayer[], names: string[], locator: string): Promise<StyledLayer[]> {
   if (names.length === 0) throw new OgcError('MissingParameterValue', `Paramètre ${locator.toUpperCase()} manquant : indiquez au moins une couche.`, locator);
-  return names.map((raw) => {
-    const name = raw.startsWith(`${organizationSlug}:`) ? raw.slice(organizationSlug.length + 1) : raw;
+  const prefix = `${context.organization.slug}:`;
+  const picked: StyledLayer[] = [];
+  for (const raw of names) {
+    const name = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
     const found = all.find((s) => s.layer.name === name);
-    if (!found) throw new OgcError('LayerNotDefined', `Couche inconnue : « ${raw} ». Consultez la liste des couches dans GetCapabilities.`, locator);
-    return found;
-  });
+    if (!found) {
+      await refuseHiddenLayer(context, name, locator);
+      throw new OgcError('LayerNotDefined', `Couche inconnue : « ${raw} ». Consultez la liste des couches dans GetCapabilities.`, locator);
+    }
+    picked.push(found);
+  }
+  return picked;
 }
 
 const num = (n: number) => String(Math.round(n * 1e8) / 1e8);
@@ -165,7 +172,7 @@ function parseBackground(value: string | undefined): string {
 async function mapRequest(context: OgcContext, version: Version, layerParam: 'layers' | 'query_layers'): Promise<MapRequest> {
   const { params } = context;
   const all = await styledLayers(context);
-  const layers = pick(all, params.list(layerParam), context.organization.slug, layerParam);
+  const layers = await pick(context, all, params.list(layerParam), layerParam);
   const styles = params.get('styles')?.split(',') ?? [];
   if (layerParam === 'layers') {
     styles.forEach((name, i) => {
@@ -373,7 +380,7 @@ function featureBox(geometry: Geometry): Box {
 
 async function getLegendGraphic(context: OgcContext): Promise<Response> {
   const all = await styledLayers(context);
-  const [chosen] = pick(all, context.params.list('layer', 'layers'), context.organization.slug, 'layer');
+  const [chosen] = await pick(context, all, context.params.list('layer', 'layers'), 'layer');
   const format = (context.params.get('format') ?? 'image/png').toLowerCase();
   if (!format.startsWith('image/png')) throw new OgcError('InvalidFormat', `Format de légende non proposé : « ${format.slice(0, 40)} ». Utilisez image/png.`, 'format');
   const { svg } = renderLegendSvg(chosen!.style, geometryKindOf(chosen!.layer.geometryType));
