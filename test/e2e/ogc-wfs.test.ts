@@ -89,6 +89,8 @@ beforeAll(async () => {
 
 const featureCount = (stdout: string) => Number(/Feature Count: (\d+)/.exec(stdout)?.[1] ?? NaN);
 const geojsonCount = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { features: unknown[] }).features.length;
+const expectedWhereCount = (JSON.parse(readFileSync(resolve(FIXTURES, 'points-4326.geojson'), 'utf8')) as { features: Array<{ properties: { categorie: string; places: number } }> })
+  .features.filter((f) => f.properties.categorie === 'covoiturage' && f.properties.places <= 10).length;
 
 describe('GDAL (ogrinfo, ogr2ogr) on the WFS', () => {
   for (const version of ['1.1.0', '2.0.0']) {
@@ -115,6 +117,12 @@ describe('GDAL (ogrinfo, ogr2ogr) on the WFS', () => {
       const spat = run('ogr2ogr', ['-f', 'GeoJSON', join(OUT, `spat-${version}.geojson`), source, `${ORG}:points_geojson`, '-spat', '3.59', '43.49', '3.8', '43.61']);
       expect(spat.stderr).not.toMatch(/^ERROR/m);
       expect(geojsonCount(join(OUT, `spat-${version}.geojson`))).toBe(9);
+      // -where is turned by GDAL into a FILTER sent to the server (its debug output shows the request).
+      const where = run('ogr2ogr', ['--debug', 'on', '-f', 'GeoJSON', join(OUT, `where-${version}.geojson`), source, `${ORG}:points_geojson`,
+        '-where', "categorie = 'covoiturage' AND places <= 10"]);
+      expect(where.stderr).not.toMatch(/^ERROR/m);
+      expect(where.stderr).toMatch(/FILTER=[^&\s]*PropertyIsLessThanOrEqualTo/);
+      expect(geojsonCount(join(OUT, `where-${version}.geojson`))).toBe(expectedWhereCount);
       const json = run('ogr2ogr', ['-f', 'GeoJSON', join(OUT, `json-${version}.geojson`), `${source}&OUTPUTFORMAT=application/json`, `${ORG}:aires_de_covoiturage`]);
       expect(json.stderr).not.toMatch(/^ERROR/m);
       expect(geojsonCount(join(OUT, `json-${version}.geojson`))).toBe(120);
