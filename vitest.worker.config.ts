@@ -36,6 +36,9 @@ export default defineConfig(async () => {
           // Miniflare's local send_email binding: checks and logs the MIME message, so the Cloudflare mail
           // transport is tested without sending anything.
           email: { send_email: [{ name: 'MAILER' }] },
+          // Tests drive the queue consumer themselves (worker.queue with a built batch). Sent jobs go to a queue no
+          // consumer reads, so no background ingest or rebuild races a test or the next test's table reset.
+          queueProducers: { JOBS: { queueName: 'portail-jobs-unconsumed' } },
         },
       })),
     ],
