@@ -77,7 +77,7 @@ describe('datastore explorer', () => {
       expect(await page.locator('progress').count()).toBe(1);
       await screenshot(page, 'datastore-progress-running');
     }
-    await report.waitFor({ timeout: 90_000 });
+    await report.waitFor({ timeout: 240_000 });
     expect(await page.locator('[data-progress-state]').textContent()).toBe('Données requêtables');
     expect(await page.locator('.datastore-progress table').textContent()).toContain('capacite');
     await expectAccessible(page);
@@ -150,7 +150,7 @@ describe('datastore explorer', () => {
     await screenshot(visitor, 'datastore-visitor-map');
 
     // The static dataset page, once rebuilt, lists the resource under "Données requêtables".
-    await expect.poll(async () => (await fetch(`${portal}/dataset/${dataset.slug}`)).text(), { timeout: 90_000, interval: 500 })
+    await expect.poll(async () => (await fetch(`${portal}/dataset/${dataset.slug}`)).text(), { timeout: 240_000, interval: 500 })
       .toContain('Données requêtables');
     await visitor.goto(`${portal}/dataset/${dataset.slug}`);
     await visitor.getByRole('link', { name: 'Explorer les données – Équipements sportifs' }).waitFor();
@@ -158,5 +158,5 @@ describe('datastore explorer', () => {
     await screenshot(visitor, 'datastore-dataset-queryable');
     await visitor.close();
     await page.close();
-  }, 300_000);
+  }, 600_000);
 });

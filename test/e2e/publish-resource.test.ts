@@ -70,7 +70,7 @@ describe('publishing a resource', () => {
     const resourceId = /resources\/([0-9a-f-]+)\/edit/.exec(page.url())![1]!;
 
     // The dataset is published: the static page shows the resource once the rebuild is done.
-    await expect.poll(async () => (await fetch(`${portal}/dataset/${dataset.slug}`)).text(), { timeout: 90_000, interval: 500 })
+    await expect.poll(async () => (await fetch(`${portal}/dataset/${dataset.slug}`)).text(), { timeout: 240_000, interval: 500 })
       .toContain('Population test (CSV)');
     await page.goto(`${portal}/dataset/${dataset.slug}`);
     await screenshot(page, 'dataset-with-new-resource');
@@ -79,5 +79,5 @@ describe('publishing a resource', () => {
     expect(downloaded.status).toBe(200);
     expect(Buffer.from(await downloaded.arrayBuffer()).equals(Buffer.from(csv))).toBe(true);
     await page.close();
-  }, 240_000);
+  }, 420_000);
 });
