@@ -32,9 +32,10 @@ afterAll(async () => {
 
 describe('publishing a resource', () => {
   it('a contributeur uploads a CSV with the progress bar; after the rebuild the dataset page lists it and the download serves the same bytes', async () => {
-    // ~17 MB: three 8 MiB parts, so the bar moves through several requests.
-    const line = 'Montpellier;34172;302454;43.6109;3.8772\n';
-    const csv = 'commune;code_insee;population;latitude;longitude\n' + line.repeat(Math.ceil(17_000_000 / line.length));
+    // ~17 MB: three 8 MiB parts, so the bar moves through several requests. No coordinate columns: this test is about
+    // the upload, not the geographic layer a CSV with coordinates also becomes (test/e2e/ogc-*.test.ts).
+    const line = 'Montpellier;34172;302454;Hérault;Occitanie\n';
+    const csv = 'commune;code_insee;population;departement;region\n' + line.repeat(Math.ceil(17_000_000 / line.length));
     const file = join(mkdtempSync(join(tmpdir(), 'portail-upload-')), 'population-communes-test.csv');
     writeFileSync(file, csv);
 
