@@ -24,6 +24,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** axe-core's serious and critical violations on the page (WCAG 2.1 A/AA and best practices), one line each. */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Search results dim while they load (aria-busy); contrast is judged on the settled page.
+  await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
