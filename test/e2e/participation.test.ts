@@ -110,10 +110,14 @@ describe('participation', () => {
     await producer.getByRole('button', { name: 'Enregistrer' }).click();
     await producer.waitForURL(/\/user\/datasets\/[^/]+\/edit\?done=created$/);
 
-    await expect.poll(mailbox, { timeout: 120_000, interval: 500 }).toContain('Nouveau jeu de données : Aires de covoiturage de l’Hérault');
+    // Other mails share the subject (the référents'): wait for the follower's own, which comes after the rebuild.
     const box = await as('follower');
-    await box.goto(`${portal}/dev/mailbox`);
-    await box.getByRole('row').filter({ hasText: USERS.follower.email }).filter({ hasText: 'Nouveau jeu de données' }).getByRole('link').click();
+    const followerMail = box.getByRole('row').filter({ hasText: USERS.follower.email }).filter({ hasText: 'Nouveau jeu de données : Aires de covoiturage de l’Hérault' });
+    await expect.poll(async () => {
+      await box.goto(`${portal}/dev/mailbox`);
+      return followerMail.count();
+    }, { timeout: 180_000, interval: 1000 }).toBe(1);
+    await followerMail.getByRole('link').click();
     await expect.poll(() => box.locator('[data-mail-body]').textContent()).toContain('Ne plus suivre « Département de l\'Hérault » en un clic');
     await screenshot(box, 'participation-follow-mail');
     await Promise.all([page.close(), producer.close(), box.close()]);

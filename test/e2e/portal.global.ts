@@ -1,7 +1,7 @@
 // Starts the portal exactly as `npm start` does, on test ports and a fresh local state, and waits until
 // it says it is ready (demo catalogue imported and site built).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -31,9 +31,15 @@ export default async function setup(project: TestProject) {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  // The portal's own log (wrangler dev, builds, queue jobs) is kept beside the test results for diagnosis.
+  mkdirSync(resolve(ROOT, 'test-results'), { recursive: true });
+  const log = createWriteStream(resolve(ROOT, 'test-results/portal.log'));
+  portal.stdout!.pipe(log);
+  portal.stderr!.pipe(log);
   let output = '';
   const ready = new Promise<void>((resolvePromise, reject) => {
     const onData = (chunk: Buffer) => {
+      if (output.includes('portail prêt')) return;
       output += chunk.toString();
       if (output.includes('portail prêt')) resolvePromise();
     };
