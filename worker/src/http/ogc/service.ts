@@ -93,7 +93,9 @@ async function parseRequest(request: Request): Promise<ParsedRequest> {
     throw new OgcError('InvalidParameterValue', 'Corps de requête non pris en charge : envoyez une requête WFS en XML (text/xml) ou des paramètres application/x-www-form-urlencoded.');
   }
   const body = await readBody(request);
-  if (type.startsWith('application/x-www-form-urlencoded')) return { params: new OgcParams([...new URLSearchParams(body), ...url.searchParams]) };
+  // Form-encoded KVP, declared or not (OWSLib posts WMS parameters without a Content-Type); XML otherwise.
+  const xml = type.includes('xml') || (!type.startsWith('application/x-www-form-urlencoded') && body.trimStart().startsWith('<'));
+  if (!xml) return { params: new OgcParams([...new URLSearchParams(body), ...url.searchParams]) };
   try {
     const xml = parseWfsXmlRequest(body);
     return { params: new OgcParams([...xml.params, ...url.searchParams]), xmlQueries: xml.params[0]![1] === 'GetFeature' ? xml.queries : undefined };
