@@ -83,6 +83,8 @@ describe('WFS requests posted in XML or as a form', () => {
     expect(await exception(await post(bomb))).toContain('DOCTYPE');
     const malformed = await exception(await post(`<wfs:GetFeature ${WFS20}><wfs:Query typeNames="points_geojson"></wfs:GetFeature>`));
     expect(malformed).toContain('La requête n’est pas un XML valide');
+    const deep = `<wfs:GetFeature service="WFS" version="2.0.0" ${WFS20}><wfs:Query typeNames="points_geojson"><fes:Filter>${'<fes:Not>'.repeat(10_000)}<fes:PropertyIsNull><fes:ValueReference>nom</fes:ValueReference></fes:PropertyIsNull>${'</fes:Not>'.repeat(10_000)}</fes:Filter></wfs:Query></wfs:GetFeature>`;
+    expect(await exception(await post(deep))).toContain('imbriquée sur plus de 50 niveaux');
     const oversize = await exception(await post(`<wfs:GetFeature ${WFS20}><!--${'x'.repeat(2_100_000)}--></wfs:GetFeature>`), 413);
     expect(oversize).toContain('dépasse 2 Mo');
     expect(await exception(await post(`<wfs:Transaction service="WFS" version="2.0.0" ${WFS20}/>`))).toContain('exceptionCode="OperationNotSupported"');

@@ -41,7 +41,7 @@ const nameList = (value: string | undefined) => (value ?? '').split(/[\s,]+/).fi
 
 function parseDocument(source: string): XmlElement {
   try {
-    return parseXml(source, { maxChars: MAX_XML_REQUEST_CHARS, maxElements: 20_000, maxDepth: MAX_FILTER_DEPTH + 4 });
+    return parseXml(source, { maxChars: MAX_XML_REQUEST_CHARS, maxElements: 20_000, maxDepth: MAX_FILTER_DEPTH + 2 });
   } catch (error) {
     if (!(error instanceof XmlError)) throw error;
     switch (error.problem) {
