@@ -1,5 +1,5 @@
-// Real OGC clients against the portal's WFS (npm start): GDAL's ogrinfo/ogr2ogr and OWSLib, on WFS 1.1.0 and
-// 2.0.0, for Shapefile and GeoJSON layers in Lambert 93 and WGS 84 (test/fixtures/geo/) published in a test
+// Real OGC clients against the portal's WFS (npm start): GDAL's ogrinfo/ogr2ogr and OWSLib (GET and POST), on WFS
+// 1.1.0 and 2.0.0, for Shapefile and GeoJSON layers in Lambert 93 and WGS 84 (test/fixtures/geo/) published in a test
 // organisation, plus a restricted layer refused anonymously and served with HTTP Basic; and the demo layers.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -57,9 +57,14 @@ async function seedMember(): Promise<void> {
      VALUES ('${id}', '${USERNAME}', 'cartographe-e2e@occitanie.example', 'Carto', 'Graphe', '${await hashPassword(PASSWORD)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${ORG_ID}', 'member', '${now}')`,
   ].join(';\n');
-  const result = run(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local', '--persist-to', inject('stateDir'), '--command', sql],
-    { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' });
-  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
+  // The ingest of the just-published layers writes into the same local database: retry while it holds the lock.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const result = run(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local', '--persist-to', inject('stateDir'), '--command', sql],
+      { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' });
+    if (result.status === 0) return;
+    if (!/SQLITE_BUSY/.test(result.stderr + result.stdout) || Date.now() > deadline) throw new Error(result.stderr || result.stdout);
+  }
 }
 
 /** GET as text; one retry when wrangler dev closed the kept-alive socket under the request ("other side closed"). */
@@ -146,6 +151,7 @@ describe('OWSLib on the WFS', () => {
     return JSON.parse(result.stdout) as Record<string, {
       version: string; types: string[]; wgs84: number[]; crs: string[]; operations: string[]; schema: { geometry: string; properties: Record<string, string> };
       bbox_count: number; all_count: number; gml_members: number; pages?: string[][];
+      post_bbox_count: number; post_gml_members: number; post_featureid: boolean; post_filter?: { count: number; expected: number }; post_pages?: string[][];
     }>;
   };
 
@@ -161,11 +167,19 @@ describe('OWSLib on the WFS', () => {
         expect(entry.bbox_count).toBeGreaterThan(0);
         expect(entry.bbox_count).toBeLessThan(layer.count);
         expect(entry.gml_members).toBeGreaterThanOrEqual(3);
+        // The same reads posted as XML (wfs:Query with a Filter BBOX, maxFeatures/count, ResourceId/GmlObjectId).
+        expect(entry.post_bbox_count).toBe(entry.bbox_count);
+        expect(entry.post_gml_members).toBe(entry.gml_members);
+        expect(entry.post_featureid).toBe(true);
       }
       const [page1, page2] = report['2.0.0']!.pages!;
       expect(page1).toHaveLength(10);
       expect(page2).toHaveLength(10);
       expect(page2!.some((id) => page1!.includes(id))).toBe(false);
+      expect(report['2.0.0']!.post_pages).toEqual([page1, page2]);
+      const { count, expected } = report['2.0.0']!.post_filter!;
+      expect(count).toBe(expected);
+      expect(count).toBeGreaterThan(0);
       const hits = await getText(`${WFS}?service=WFS&version=2.0.0&request=GetFeature&typeNames=${ORG}:${layer.name}&resultType=hits`, layer.restricted ? basicHeader : {});
       expect(hits).toContain(`numberMatched="${layer.count}"`);
     });

@@ -1,9 +1,11 @@
 // Real clients against the portal's WMS (npm start): GDAL (gdalinfo, gdal_translate, gdallocationinfo) and OWSLib on
-// WMS 1.1.1 and 1.3.0 for Shapefile and GeoJSON layers in Lambert 93 and WGS 84; then Chromium: a référente saves
-// a style whose preview changed, GetMap draws with it, and the dataset page shows the layer's map.
+// WMS 1.1.1 and 1.3.0 for Shapefile and GeoJSON layers in Lambert 93 and WGS 84, and OWSLib's GetMap with SLD_BODY;
+// then Chromium: a référente saves a style whose preview changed, GetMap draws with it, and the dataset page shows
+// the layer's map.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { decode } from 'fast-png';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -162,6 +164,36 @@ describe('OWSLib on the WMS', () => {
         expect(facts.featureinfo).toBe('FeatureCollection');
       }
     }
+  });
+});
+
+describe('OWSLib GetMap with SLD_BODY', () => {
+  it('draws the polygons in the SLD’s green instead of the default blue, by GET in 1.1.1 and 1.3.0 and by POST', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ogc-sld-'));
+    const result = run('/usr/bin/python3', [resolve(ROOT, 'test/e2e/ogc_wms_sld_owslib.py'), WMS, polygons.name, out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(['default-1.1.1.png', 'sld-1.1.1.png', 'default-1.3.0.png', 'sld-1.3.0.png', 'sld-post-1.3.0.png']);
+    const colours = (file: string) => {
+      const image = decode(new Uint8Array(readFileSync(join(out, file))));
+      let green = 0;
+      let blue = 0;
+      for (let i = 0; i < image.data.length; i += image.channels) {
+        const [r, g, b, a] = [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!, image.channels === 4 ? image.data[i + 3]! : 255];
+        if (r === 0 && g === 255 && b === 0 && a === 255) green++;
+        // The default fill #9ecae1 at opacity 0.6.
+        if (r === 158 && g === 202 && b === 225) blue++;
+      }
+      return { green, blue };
+    };
+    for (const version of ['1.1.1', '1.3.0']) {
+      const plain = colours(`default-${version}.png`);
+      expect(plain.green).toBe(0);
+      expect(plain.blue).toBeGreaterThan(5000);
+      const styled = colours(`sld-${version}.png`);
+      expect(styled.blue).toBe(0);
+      expect(styled.green).toBeGreaterThan(5000);
+    }
+    expect(colours('sld-post-1.3.0.png')).toEqual(colours('sld-1.3.0.png'));
   });
 });
 

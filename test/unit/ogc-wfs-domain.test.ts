@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OgcParams } from '../../worker/src/domain/ogc-params';
 import { compileFilter, FilterError, parseFilter, parseXml } from '../../worker/src/domain/wfs-filter';
 import { gmlGeometry } from '../../worker/src/domain/gml';
+import { parseWfsXmlRequest, WfsXmlError } from '../../worker/src/domain/wfs-xml-request';
 import { crsCode, crsFromWkt, transformer } from '../../worker/src/domain/geo-crs';
 import { fieldNames, layerName } from '../../worker/src/domain/geo-layer-build';
 
@@ -86,5 +87,37 @@ describe('coordinate reference systems and names', () => {
     expect(layerName('Aires de covoiturage (Shapefile zippé)', new Set())).toBe('aires_de_covoiturage_shapefile_zippe');
     expect(layerName('2024 : bornes', new Set(['couche_2024_bornes']))).toBe('couche_2024_bornes_2');
     expect(fieldNames(['Nom', 'nom', '1er', 'code postal', 'geometry', 'xmlns'])).toEqual(['Nom', 'nom_2', '_1er', 'code_postal', 'geometry_2', '_xmlns']);
+  });
+});
+
+describe('WFS requests in XML', () => {
+  it('reads OWSLib’s 1.1.0 POST: typeName, maxFeatures, unqualified PropertyName, GmlObjectId', () => {
+    const request = parseWfsXmlRequest('<wfs:GetFeature xmlns:wfs="http://www.opengis.net/wfs" xmlns:ogc="http://www.opengis.net/ogc" xmlns:gml="http://www.opengis.net/gml" service="WFS" version="1.1.0" maxFeatures="3" outputFormat="application/json">'
+      + '<wfs:Query typeName="org:poi"><PropertyName>org:nom</PropertyName><ogc:Filter><ogc:GmlObjectId gml:id="poi.2"/></ogc:Filter></wfs:Query></wfs:GetFeature>');
+    expect(request.params).toEqual([['request', 'GetFeature'], ['service', 'WFS'], ['version', '1.1.0'], ['outputformat', 'application/json'], ['maxfeatures', '3']]);
+    expect(request.queries).toEqual([{ typeNames: ['org:poi'], srsName: undefined, propertyNames: ['nom'], filter: { op: 'ids', ids: ['poi.2'] } }]);
+  });
+
+  it('reads OWSLib’s 2.0.0 POST: lower-case typenames and outputformat, count, startIndex, several type names', () => {
+    const request = parseWfsXmlRequest('<GetFeature xmlns="http://www.opengis.net/wfs/2.0" service="WFS" version="2.0.0" count="10" startIndex="20" outputformat="application/json">'
+      + '<Query typenames="org:poi,org:parcels" srsName="EPSG:2154"/></GetFeature>');
+    expect(request.params).toContainEqual(['outputformat', 'application/json']);
+    expect(request.params).toContainEqual(['count', '10']);
+    expect(request.params).toContainEqual(['startindex', '20']);
+    expect(request.queries[0]).toMatchObject({ typeNames: ['org:poi', 'org:parcels'], srsName: 'EPSG:2154', filter: null });
+  });
+
+  it('refuses a DOCTYPE, a StoredQuery and a query without type names with OGC codes', () => {
+    const refusal = (xml: string) => {
+      try {
+        parseWfsXmlRequest(xml);
+      } catch (error) {
+        if (error instanceof WfsXmlError) return [error.code, error.message];
+      }
+      return null;
+    };
+    expect(refusal('<!DOCTYPE a [<!ENTITY x "x">]><GetFeature xmlns="http://www.opengis.net/wfs/2.0"/>')?.[1]).toContain('DOCTYPE');
+    expect(refusal('<GetFeature xmlns="http://www.opengis.net/wfs/2.0"><StoredQuery id="x"/></GetFeature>')?.[0]).toBe('OperationNotSupported');
+    expect(refusal('<GetFeature xmlns="http://www.opengis.net/wfs/2.0"><Query/></GetFeature>')?.[0]).toBe('MissingParameterValue');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, defaultStyle, normalizeForGeometry, validateStyle, type Style } from '../../worker/src/domain/style';
-import { exportSld, importSld } from '../../worker/src/domain/sld';
+import { exportSld, importSld, importSldLayers } from '../../worker/src/domain/sld';
 import { t, TABLES, type MessageKey } from '../../worker/src/i18n';
 
 const rich: Style = {
@@ -152,5 +152,35 @@ describe('SLD', () => {
     const sld = exportSld(rich, { layerName: 'a&b' });
     expect(sld).toContain('<Name>a&amp;b</Name>');
     expect(sld).toContain('<Title>Petites &lt;communes&gt;</Title>');
+  });
+});
+
+describe('SLD sent with a WMS GetMap (SLD_BODY)', () => {
+  const doc = (layers: string) => `<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc">${layers}</StyledLayerDescriptor>`;
+  const fill = (color: string) => `<PolygonSymbolizer><Fill><CssParameter name="fill">${color}</CssParameter></Fill></PolygonSymbolizer>`;
+
+  it('reads each NamedLayer’s UserStyle or NamedStyle', () => {
+    const result = importSldLayers(doc(`<NamedLayer><Name>a</Name><UserStyle><FeatureTypeStyle><Rule>${fill('#00ff00')}</Rule></FeatureTypeStyle></UserStyle></NamedLayer>`
+      + '<NamedLayer><Name>b</Name><NamedStyle><Name>default</Name></NamedStyle></NamedLayer><UserLayer><Name>distante</Name></UserLayer>'));
+    if (!result.ok) throw new Error(result.problem.key);
+    expect(result.layers.map((l) => [l.layerName, l.style?.classes[0]?.fill?.color ?? null, l.namedStyle])).toEqual([['a', '#00ff00', null], ['b', null, 'default']]);
+  });
+
+  it('drops rules it cannot evaluate and leaves out parts it cannot draw, where the strict import refuses them', () => {
+    const userStyle = '<UserStyle><FeatureTypeStyle><Rule><ElseFilter/>' + fill('#ff0000') + '</Rule>'
+      + '<Rule><PointSymbolizer><Graphic><ExternalGraphic/><Mark><WellKnownName>shape://vertline</WellKnownName></Mark><Size>4</Size></Graphic></PointSymbolizer>'
+      + '<TextSymbolizer><Label>n° <ogc:PropertyName>nom</ogc:PropertyName></Label></TextSymbolizer></Rule></FeatureTypeStyle></UserStyle>';
+    const source = doc(`<NamedLayer><Name>a</Name>${userStyle}</NamedLayer>`);
+    expect(importSld(source)).toMatchObject({ ok: false, problem: { key: 'style.sld.elseFilter' } });
+    const lenient = importSldLayers(source);
+    if (!lenient.ok) throw new Error(lenient.problem.key);
+    expect(lenient.layers[0]!.style!.classes).toEqual([expect.objectContaining({ filter: null, point: { symbol: 'square', size: 4 }, label: null })]);
+  });
+
+  it('still refuses invalid values and documents without NamedLayer', () => {
+    expect(importSldLayers(doc(`<NamedLayer><Name>a</Name><UserStyle><FeatureTypeStyle><Rule>${fill('rouge')}</Rule></FeatureTypeStyle></UserStyle></NamedLayer>`)))
+      .toMatchObject({ ok: false, problem: { key: 'style.sld.color' } });
+    expect(importSldLayers(doc('<UserLayer><Name>a</Name></UserLayer>'))).toMatchObject({ ok: false, problem: { key: 'style.sld.noNamedLayer' } });
+    expect(importSldLayers(doc('<NamedLayer><NamedStyle><Name>x</Name></NamedStyle></NamedLayer>'))).toMatchObject({ ok: false, problem: { key: 'style.sld.layerName' } });
   });
 });

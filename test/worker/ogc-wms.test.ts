@@ -182,3 +182,75 @@ describe('catalogue snapshot', () => {
     expect(reserve.layer).toBeUndefined();
   });
 });
+
+describe('WMS GetMap with an SLD in the request (SLD_BODY)', () => {
+  const sld = (layer: string, rules: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc">
+<NamedLayer><Name>${layer}</Name><UserStyle><Name>vert</Name><FeatureTypeStyle>${rules}</FeatureTypeStyle></UserStyle></NamedLayer>
+</StyledLayerDescriptor>`;
+  const green = '<Rule><PolygonSymbolizer><Fill><CssParameter name="fill">#00ff00</CssParameter></Fill></PolygonSymbolizer></Rule>';
+  const map = 'SERVICE=WMS&REQUEST=GetMap&VERSION=1.3.0&CRS=CRS:84&BBOX=3.29,43.69,3.41,43.75&STYLES=&WIDTH=120&HEIGHT=60&FORMAT=image/png&TRANSPARENT=TRUE';
+  const png = async (response: Response) => {
+    expect(response.headers.get('content-type')).toBe('image/png');
+    return new Uint8Array(await response.arrayBuffer());
+  };
+
+  it('draws the named layer with the SLD’s UserStyle instead of the default, in 1.3.0, 1.1.1 and a form-encoded POST', async () => {
+    const body = encodeURIComponent(sld('communes', green));
+    const v13 = await png(await wms(`${map}&LAYERS=communes&SLD_BODY=${body}`));
+    expect(pixel(v13, 30, 30)).toEqual([0, 255, 0, 255]);
+    const v11 = await png(await wms(`SERVICE=WMS&REQUEST=GetMap&VERSION=1.1.1&SRS=EPSG:4326&BBOX=3.29,43.69,3.41,43.75&LAYERS=communes&STYLES=&WIDTH=120&HEIGHT=60&FORMAT=image/png&SLD_BODY=${body}`));
+    expect(pixel(v11, 30, 30)).toEqual([0, 255, 0, 255]);
+    const posted = await SELF.fetch(BASE, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `${map}&LAYERS=communes&SLD_BODY=${body}` });
+    expect(pixel(await png(posted), 30, 30)).toEqual([0, 255, 0, 255]);
+    // Without SLD_BODY the default style (light blue) is drawn.
+    expect(pixel(await png(await wms(`${map}&LAYERS=communes`)), 30, 30)).toEqual([158, 202, 225, 153]);
+  });
+
+  it('takes the layers from the SLD when LAYERS is absent, and leaves out what the style model cannot draw', async () => {
+    // ElseFilter and an unsupported filter: those rules are dropped (never drawn for every feature); GraphicFill is
+    // left out of the fill, so the stroke alone remains; Lodève (pop 7000) is green, Soubès (800) is not drawn.
+    const rules = `${'<Rule><ogc:Filter><ogc:PropertyIsGreaterThan><ogc:PropertyName>pop</ogc:PropertyName><ogc:Literal>1000</ogc:Literal></ogc:PropertyIsGreaterThan></ogc:Filter>'}
+<PolygonSymbolizer><Fill><CssParameter name="fill">#00ff00</CssParameter></Fill></PolygonSymbolizer></Rule>
+<Rule><ElseFilter/><PolygonSymbolizer><Fill><CssParameter name="fill">#ff0000</CssParameter></Fill></PolygonSymbolizer></Rule>
+<Rule><ogc:Filter><ogc:PropertyIsNull><ogc:PropertyName>nom</ogc:PropertyName></ogc:PropertyIsNull></ogc:Filter><PolygonSymbolizer><Fill><CssParameter name="fill">#ff0000</CssParameter></Fill></PolygonSymbolizer></Rule>
+<Rule><ogc:Filter><ogc:PropertyIsLessThan><ogc:PropertyName>pop</ogc:PropertyName><ogc:Literal>1000</ogc:Literal></ogc:PropertyIsLessThan></ogc:Filter><PolygonSymbolizer><Fill><GraphicFill><Graphic><Mark><WellKnownName>x</WellKnownName></Mark></Graphic></GraphicFill></Fill><Stroke><CssParameter name="stroke">#0000ff</CssParameter><CssParameter name="stroke-width">3</CssParameter></Stroke></PolygonSymbolizer></Rule>`;
+    const image = await png(await wms(`${map}&SLD_BODY=${encodeURIComponent(sld('commune-de-lodeve:communes', rules))}`));
+    expect(pixel(image, 30, 30)).toEqual([0, 255, 0, 255]);
+    // Soubès spans x 70–110: its inside stays transparent, its outline is blue.
+    expect(pixel(image, 90, 30)[3]).toBe(0);
+    expect(pixel(image, 70, 30)).toEqual([0, 0, 255, 255]);
+  });
+
+  it('refuses an invalid SLD, a DOCTYPE, an unknown named style, an SLD by URL and a restricted layer with clear exceptions', async () => {
+    const report = async (query: string) => {
+      const response = await wms(`${map}&${query}`);
+      expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+      return response.text();
+    };
+    const malformed = await report(`LAYERS=communes&SLD_BODY=${encodeURIComponent('<StyledLayerDescriptor><NamedLayer>')}`);
+    expect(malformed).toContain('code="InvalidParameterValue" locator="sld_body"');
+    expect(malformed).toContain('SLD_BODY invalide : Ce SLD n’est pas un XML valide');
+    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><StyledLayerDescriptor><NamedLayer><Name>&lol2;</Name></NamedLayer></StyledLayerDescriptor>';
+    expect(await report(`LAYERS=communes&SLD_BODY=${encodeURIComponent(bomb)}`)).toContain('DOCTYPE');
+    expect(await report(`LAYERS=communes&SLD_BODY=${encodeURIComponent('<Filter/>')}`)).toContain('l’élément racine est « Filter »');
+    const badColour = await report(`LAYERS=communes&SLD_BODY=${encodeURIComponent(sld('communes', '<Rule><PolygonSymbolizer><Fill><CssParameter name="fill">vert</CssParameter></Fill></PolygonSymbolizer></Rule>'))}`);
+    expect(badColour).toContain('Couleur « vert » non reconnue');
+    const noRule = await report(`LAYERS=communes&SLD_BODY=${encodeURIComponent(sld('communes', '<Rule><RasterSymbolizer/></Rule>'))}`);
+    expect(noRule).toContain('aucune règle');
+    const named = '<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld"><NamedLayer><Name>communes</Name><NamedStyle><Name>rouge</Name></NamedStyle></NamedLayer></StyledLayerDescriptor>';
+    expect(await report(`SLD_BODY=${encodeURIComponent(named)}`)).toContain('code="StyleNotDefined" locator="sld_body"');
+    const byUrl = await report(`LAYERS=communes&SLD=${encodeURIComponent('http://169.254.169.254/latest/style.sld')}`);
+    expect(byUrl).toContain('code="InvalidParameterValue" locator="sld"');
+    expect(byUrl).toContain('ne télécharge aucun document distant');
+    const restricted = await wms(`${map}&SLD_BODY=${encodeURIComponent(sld('reserve', green))}`);
+    expect(restricted.status).toBe(401);
+    expect(await restricted.text()).toContain('La couche reserve est réservée');
+  });
+
+  it('advertises SLD support in 1.1.1 and the POST DCP of GetMap', async () => {
+    const xml = await (await wms('service=WMS&request=GetCapabilities&version=1.1.1')).text();
+    expect(xml).toContain('<UserDefinedSymbolization SupportSLD="1" UserLayer="0" UserStyle="1" RemoteWFS="0"/>');
+    expect(xml).toMatch(/<GetMap><Format>image\/png<\/Format><DCPType><HTTP><Get><OnlineResource [^>]*xlink:href="[^"]*\/maps\/commune-de-lodeve\?"\/><\/Get><Post><OnlineResource [^>]*xlink:href="[^"]*\/maps\/commune-de-lodeve"\/><\/Post>/);
+  });
+});

@@ -250,6 +250,7 @@ const router = Router<IRequest, Args>()
   .get('/user/datasets/:datasetId/resources/:resourceId/style/export', styleExportHandler)
   // OGC services of an organisation (WMS and WFS on one URL, as on OPenIG).
   .get('/maps/:org', ogcServiceHandler)
+  .post('/maps/:org', ogcServiceHandler)
   .get('/tiles/:layer/:z/:x/:y', tileHandler)
   .get('/tiles/:file', archiveHandler)
   .all('*', () => problem(404, t('fr', 'api.unknownPath')));

@@ -1,5 +1,7 @@
 // SLD 1.0.0 and SLD 1.1.0 / Symbology Encoding 1.1 import into the style model, and export of any style. Import
-// accepts what the model can represent and refuses the rest with a precise message rather than dropping it.
+// accepts what the model can represent and refuses the rest with a precise message rather than dropping it; a WMS
+// SLD_BODY (importSldLayers) is lenient instead: what the model cannot draw is left out (a rule whose filter it cannot
+// evaluate is dropped, never drawn for every feature), and only an invalid document or value is refused.
 import {
   POINT_SYMBOLS, normalizeForGeometry, validateStyle, type GeometryKind, type PointSymbol, type Style, type StyleClass,
   type StyleFilter, type StyleProblem,
@@ -22,23 +24,75 @@ const refuse = (key: string, params?: Record<string, string | number>): never =>
   throw new SldRefusal({ key, params });
 };
 
-export function importSld(source: string): SldImport {
+/** Thrown in lenient mode by a rule the model cannot evaluate: the rule is dropped. */
+class SkippedRule extends Error {}
+
+/** Reports something the model cannot represent: refused when strict, left out (caller's fallback) when lenient. */
+function unsupported(lenient: boolean, key: string, params?: Record<string, string | number>): void {
+  if (!lenient) refuse(key, params);
+}
+
+function parseSld(source: string): XmlElement | StyleProblem {
   let root: XmlElement;
   try {
     root = parseXml(source, { maxChars: SLD_MAX_CHARS, maxElements: 20_000, maxDepth: 48 });
   } catch (error) {
     if (!(error instanceof XmlError)) throw error;
-    if (error.problem === 'doctype') return fail('style.sld.doctype');
-    if (error.problem === 'tooLarge') return fail('style.sld.tooLarge', { max: '512 Ko' });
-    if (error.problem === 'tooDeep') return fail('style.sld.tooDeep');
-    return fail('style.sld.syntax', { detail: error.detail.slice(0, 200) });
+    if (error.problem === 'doctype') return { key: 'style.sld.doctype' };
+    if (error.problem === 'tooLarge') return { key: 'style.sld.tooLarge', params: { max: '512 Ko' } };
+    if (error.problem === 'tooDeep') return { key: 'style.sld.tooDeep' };
+    return { key: 'style.sld.syntax', params: { detail: error.detail.slice(0, 200) } };
   }
-  if (root.local !== 'StyledLayerDescriptor') return fail('style.sld.notSld', { element: root.local });
+  if (root.local !== 'StyledLayerDescriptor') return { key: 'style.sld.notSld', params: { element: root.local } };
+  return root;
+}
+
+/** A valid style read from a UserStyle (or the first of the document), or the refusal. */
+function styleFrom(container: XmlElement, lenient: boolean): Style {
+  const style = readStyle(container, lenient);
+  const problems = validateStyle(style);
+  if (problems.length) refuse(problems[0]!.key, problems[0]!.params);
+  return style;
+}
+
+export function importSld(source: string): SldImport {
+  const root = parseSld(source);
+  if (!('local' in root)) return { ok: false, problem: root };
   try {
-    const style = readStyle(root);
-    const problems = validateStyle(style);
-    if (problems.length) return { ok: false, problem: problems[0]! };
-    return { ok: true, style };
+    return { ok: true, style: styleFrom(root, false) };
+  } catch (error) {
+    if (error instanceof SldRefusal) return { ok: false, problem: error.problem };
+    throw error;
+  }
+}
+
+/** A NamedLayer of an SLD_BODY: its own UserStyle, or a NamedStyle naming one of the layer's styles. */
+export interface SldLayerStyle {
+  layerName: string;
+  style: Style | null;
+  namedStyle: string | null;
+}
+
+export type SldLayersImport = { ok: true; layers: SldLayerStyle[] } | { ok: false; problem: StyleProblem };
+
+/**
+ * The NamedLayers of an SLD sent with a WMS GetMap (SLD_BODY), leniently: unsupported symbolizer parts are left out
+ * and rules with filters the model cannot evaluate are dropped. UserLayers (inline or remote data) are ignored.
+ */
+export function importSldLayers(source: string): SldLayersImport {
+  const root = parseSld(source);
+  if (!('local' in root)) return { ok: false, problem: root };
+  try {
+    const layers = childrenNamed(root, 'NamedLayer').map((layer, index): SldLayerStyle => {
+      const layerName = textOf(child(layer, 'Name'));
+      if (!layerName) refuse('style.sld.layerName', { n: index + 1 });
+      const userStyle = child(layer, 'UserStyle');
+      if (userStyle) return { layerName, style: styleFrom(userStyle, true), namedStyle: null };
+      const named = child(layer, 'NamedStyle');
+      return { layerName, style: null, namedStyle: named ? textOf(child(named, 'Name')) : null };
+    });
+    if (layers.length === 0) return { ok: false, problem: { key: 'style.sld.noNamedLayer' } };
+    return { ok: true, layers };
   } catch (error) {
     if (error instanceof SldRefusal) return { ok: false, problem: error.problem };
     throw error;
@@ -51,17 +105,29 @@ function titleOf(element: XmlElement): string {
   return textOf(child(element, 'Title')) || (description ? textOf(child(description, 'Title')) : '');
 }
 
-function readStyle(root: XmlElement): Style {
-  const userStyle = descendants(root, 'UserStyle')[0];
+function readStyle(root: XmlElement, lenient: boolean): Style {
+  const userStyle = root.local === 'UserStyle' ? root : descendants(root, 'UserStyle')[0];
   if (!userStyle) return refuse('style.sld.noUserStyle');
   const layer = descendants(root, 'NamedLayer')[0] ?? descendants(root, 'UserLayer')[0];
   const name = textOf(child(userStyle, 'Name')) || titleOf(userStyle) || (layer ? textOf(child(layer, 'Name')) : '') || 'Style importé';
   const rules = childrenNamed(userStyle, 'FeatureTypeStyle').flatMap((fts) => childrenNamed(fts, 'Rule'));
-  if (rules.length === 0) return refuse('style.sld.noRule');
-  return { name: name.slice(0, 200), classes: rules.map((rule, index) => readRule(rule, index + 1)) };
+  const classes = rules.flatMap((rule, index) => {
+    try {
+      return [readRule(rule, index + 1, lenient)];
+    } catch (error) {
+      if (error instanceof SkippedRule) return [];
+      throw error;
+    }
+  });
+  if (classes.length === 0) return refuse('style.sld.noRule');
+  return { name: name.slice(0, 200), classes };
 }
 
-function readRule(rule: XmlElement, n: number): StyleClass {
+function readRule(rule: XmlElement, n: number, lenient: boolean): StyleClass {
+  const skipRule = (key: string, params: Record<string, string | number>) => {
+    unsupported(lenient, key, params);
+    throw new SkippedRule();
+  };
   const cls: StyleClass = {
     title: titleOf(rule) || textOf(child(rule, 'Name')) || `Classe ${n}`,
     filter: null,
@@ -70,31 +136,37 @@ function readRule(rule: XmlElement, n: number): StyleClass {
     point: null,
     label: null,
   };
-  if (child(rule, 'ElseFilter')) refuse('style.sld.elseFilter', { n });
+  if (child(rule, 'ElseFilter')) skipRule('style.sld.elseFilter', { n });
   const filter = child(rule, 'Filter');
   if (filter) {
-    if (filter.children.length !== 1) refuse('style.sld.unsupportedFilter', { n, element: filter.children.map((c) => c.local).join(', ') || 'Filter' });
-    cls.filter = readFilter(filter.children[0]!, n);
+    if (filter.children.length !== 1) skipRule('style.sld.unsupportedFilter', { n, element: filter.children.map((c) => c.local).join(', ') || 'Filter' });
+    try {
+      cls.filter = readFilter(filter.children[0]!, n);
+    } catch (error) {
+      if (!lenient || !(error instanceof SldRefusal)) throw error;
+      throw new SkippedRule();
+    }
   }
   for (const symbolizer of rule.children) {
     switch (symbolizer.local) {
       case 'PolygonSymbolizer':
-        cls.fill ??= readFill(child(symbolizer, 'Fill'));
+        cls.fill ??= readFill(child(symbolizer, 'Fill'), lenient);
         cls.stroke ??= readStroke(child(symbolizer, 'Stroke'));
         break;
       case 'LineSymbolizer':
         cls.stroke ??= readStroke(child(symbolizer, 'Stroke'));
         break;
       case 'PointSymbolizer':
-        readPoint(symbolizer, cls, n);
+        readPoint(symbolizer, cls, n, lenient);
         break;
       case 'TextSymbolizer':
-        cls.label ??= readLabel(symbolizer, n);
+        cls.label ??= readLabel(symbolizer, n, lenient);
         break;
       case 'RasterSymbolizer':
-        refuse('style.sld.raster', { n });
+        unsupported(lenient, 'style.sld.raster', { n });
     }
   }
+  if (lenient && !cls.fill && !cls.stroke && !cls.point && !cls.label) throw new SkippedRule();
   return cls;
 }
 
@@ -123,9 +195,12 @@ function number(value: string | undefined, fallback: number, what: string): numb
   return n;
 }
 
-function readFill(fill: XmlElement | undefined): StyleClass['fill'] {
+function readFill(fill: XmlElement | undefined, lenient: boolean): StyleClass['fill'] {
   if (!fill) return null;
-  if (child(fill, 'GraphicFill')) return refuse('style.sld.graphicFill');
+  if (child(fill, 'GraphicFill')) {
+    unsupported(lenient, 'style.sld.graphicFill');
+    return null;
+  }
   const p = parameters(fill);
   return { color: color(p.get('fill'), '#808080'), opacity: number(p.get('fill-opacity'), 1, 'fill-opacity') };
 }
@@ -136,24 +211,34 @@ function readStroke(stroke: XmlElement | undefined): StyleClass['stroke'] {
   return { color: color(p.get('stroke'), '#000000'), width: number(p.get('stroke-width'), 1, 'stroke-width') };
 }
 
-function readPoint(symbolizer: XmlElement, cls: StyleClass, n: number): void {
+function readPoint(symbolizer: XmlElement, cls: StyleClass, n: number, lenient: boolean): void {
   const graphic = child(symbolizer, 'Graphic');
   if (!graphic) return;
-  if (child(graphic, 'ExternalGraphic')) refuse('style.sld.externalGraphic', { n });
   const mark = child(graphic, 'Mark');
-  const wellKnown = (mark ? textOf(child(mark, 'WellKnownName')) : '') || 'square';
-  if (!POINT_SYMBOLS.includes(wellKnown as PointSymbol)) refuse('style.sld.mark', { n, value: wellKnown.slice(0, 40) });
+  // Lenient: an ExternalGraphic without a Mark is left out; an unknown mark is drawn as SLD's default square.
+  if (child(graphic, 'ExternalGraphic')) {
+    unsupported(lenient, 'style.sld.externalGraphic', { n });
+    if (!mark) return;
+  }
+  let wellKnown = (mark ? textOf(child(mark, 'WellKnownName')) : '') || 'square';
+  if (!POINT_SYMBOLS.includes(wellKnown as PointSymbol)) {
+    unsupported(lenient, 'style.sld.mark', { n, value: wellKnown.slice(0, 40) });
+    wellKnown = 'square';
+  }
   cls.point ??= { symbol: wellKnown as PointSymbol, size: number(textOf(child(graphic, 'Size')) || undefined, 6, 'Size') };
   if (mark) {
-    cls.fill ??= readFill(child(mark, 'Fill'));
+    cls.fill ??= readFill(child(mark, 'Fill'), lenient);
     cls.stroke ??= readStroke(child(mark, 'Stroke'));
   }
 }
 
-function readLabel(symbolizer: XmlElement, n: number): StyleClass['label'] {
+function readLabel(symbolizer: XmlElement, n: number, lenient: boolean): StyleClass['label'] {
   const label = child(symbolizer, 'Label');
   const property = label ? child(label, 'PropertyName') : undefined;
-  if (!label || !property || label.children.length !== 1 || label.text.trim()) return refuse('style.sld.label', { n });
+  if (!label || !property || label.children.length !== 1 || label.text.trim()) {
+    unsupported(lenient, 'style.sld.label', { n });
+    return null;
+  }
   const font = parameters(child(symbolizer, 'Font'));
   const fill = parameters(child(symbolizer, 'Fill'));
   return { attribute: textOf(property), size: number(font.get('font-size'), 10, 'font-size'), color: color(fill.get('fill'), '#000000') };

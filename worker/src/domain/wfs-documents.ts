@@ -1,4 +1,4 @@
-// WFS 1.1.0 and 2.0.0 documents: capabilities (what GDAL, QGIS and owslib read: DCP URLs, ImplementsResultPaging,
+// WFS 1.1.0 and 2.0.0 documents: capabilities (what GDAL, QGIS and owslib read: DCP Get and Post URLs, ImplementsResultPaging,
 // the scalar and logical operators GDAL requires before sending a -where to the server) and DescribeFeatureType
 // (an XSD whose targetNamespace is the type-name prefix's namespace, geometry typed gml:*PropertyType).
 import { xmlEscape as x } from './ogc-params';
@@ -35,8 +35,9 @@ const OTHER_CRS = SUPPORTED_CRS.filter((c) => c !== 'EPSG:4326');
 
 const XSD_TYPES: Record<string, string> = { string: 'xsd:string', integer: 'xsd:long', number: 'xsd:double', boolean: 'xsd:boolean' };
 
+// Post takes the XML encoding (and form-encoded KVP); its href is the endpoint itself, without the KVP '?'.
 const operation = (name: string, url: string, inner = '') =>
-  `<ows:Operation name="${name}"><ows:DCP><ows:HTTP><ows:Get xlink:href="${x(url)}"/></ows:HTTP></ows:DCP>${inner}</ows:Operation>`;
+  `<ows:Operation name="${name}"><ows:DCP><ows:HTTP><ows:Get xlink:href="${x(url)}"/><ows:Post xlink:href="${x(url.replace(/\?$/, ''))}"/></ows:HTTP></ows:DCP>${inner}</ows:Operation>`;
 
 export function wfsCapabilities(version: WfsVersion, service: WfsService, layers: readonly WfsLayer[]): string {
   const v2 = version === '2.0.0';
@@ -57,7 +58,7 @@ export function wfsCapabilities(version: WfsVersion, service: WfsService, layers
     + operation('DescribeFeatureType', service.url, parameter('outputFormat', v2 ? ['application/gml+xml; version=3.2'] : ['text/xml; subtype=gml/3.1.1']))
     + operation('GetFeature', service.url, parameter('outputFormat', formats) + parameter('resultType', ['results', 'hits']))
     + (v2 ? constraint('ImplementsBasicWFS', 'TRUE') + constraint('ImplementsTransactionalWFS', 'FALSE') + constraint('ImplementsLockingWFS', 'FALSE')
-      + constraint('KVPEncoding', 'TRUE') + constraint('XMLEncoding', 'FALSE') + constraint('SOAPEncoding', 'FALSE')
+      + constraint('KVPEncoding', 'TRUE') + constraint('XMLEncoding', 'TRUE') + constraint('SOAPEncoding', 'FALSE')
       + constraint('ImplementsInheritance', 'FALSE') + constraint('ImplementsRemoteResolve', 'FALSE') + constraint('ImplementsResultPaging', 'TRUE')
       // QGIS pages by CountDefault; not enforced, as GDAL's WFS 1.1.0 reads a layer in one request.
       + constraint('CountDefault', '1000')

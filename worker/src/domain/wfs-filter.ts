@@ -180,7 +180,11 @@ function toFilter(node: XmlNode): Filter {
 }
 
 export function parseFilter(text: string): Filter {
-  const root = parseXml(text);
+  return filterFromElement(parseXml(text));
+}
+
+/** The filter of an already parsed Filter element (the fes:Filter / ogc:Filter of a WFS XML request). */
+export function filterFromElement(root: XmlNode): Filter {
   if (root.local !== 'Filter') throw new FilterError('Le paramètre FILTER doit contenir un élément Filter.');
   return toFilter(root);
 }

@@ -1,11 +1,13 @@
 // WFS 1.1.0 and 2.0.0 of an organisation: GetCapabilities, DescribeFeatureType, GetFeature (GML 3.1.1 / 3.2 or
-// GeoJSON, BBOX and FILTER, srsName, COUNT/MAXFEATURES + STARTINDEX paging, resultType=hits, RESOURCEID/featureid).
+// GeoJSON, BBOX and FILTER, srsName, COUNT/MAXFEATURES + STARTINDEX paging, resultType=hits, RESOURCEID/featureid),
+// in KVP or, posted in XML, as wfs:Query elements (one filter model for both).
 // Axis order follows the CRS name: urn:ogc:def:crs:EPSG::4326 (the advertised default) is lat/lon, EPSG:4326 lon/lat.
 import type { Geometry, Position } from 'geojson';
 import { crsCode, knownCrs, transformer } from '../../domain/geo-crs';
 import { gmlGeometry, mapGeometry, type GmlVersion } from '../../domain/gml';
 import { xmlEscape } from '../../domain/ogc-params';
-import { compileFilter, FilterError, parseFilter, type FilterBox } from '../../domain/wfs-filter';
+import { compileFilter, FilterError, parseFilter, type CompiledFilter, type Filter, type FilterBox } from '../../domain/wfs-filter';
+import type { WfsXmlQuery } from '../../domain/wfs-xml-request';
 import {
   GML311_FORMAT, GML32_FORMAT, JSON_FORMAT, urnOf, wfsCapabilities, wfsSchema, type WfsLayer, type WfsService, type WfsVersion,
 } from '../../domain/wfs-documents';
@@ -156,71 +158,111 @@ export async function wfsHandler(context: OgcContext): Promise<Response> {
   }
 }
 
-async function getFeature(context: OgcContext, version: WfsVersion, service: WfsService, visible: readonly ServedLayer[]): Promise<Response> {
+/** One query of a GetFeature: the KVP parameters, or one wfs:Query of an XML request. */
+interface FeatureQuery {
+  names: string[];
+  srsName: string | undefined;
+  propertyNames: string[];
+  bbox: Bbox | undefined;
+  filter: Filter | null;
+  ids: Map<string, number[]> | null;
+}
+
+function kvpQuery(context: OgcContext): FeatureQuery {
   const p = context.params;
   const ids = idsParam(p.get('resourceid', 'featureid'));
   let names = p.list('typenames', 'typename');
   if (names.length === 0 && ids) names = [...ids.keys()];
-  if (names.length === 0) throw new OgcError('MissingParameterValue', 'Paramètre TYPENAMES manquant : indiquez la couche à lire.', 'typeNames');
-  const layers = await resolveTypes(context, visible, names);
-  const format = outputFormat(p.get('outputformat'), version);
-  const crs = outputCrs(p.get('srsname'));
   const bbox = bboxParam(p.get('bbox'));
   const filterText = p.get('filter');
   if (bbox && filterText) throw new OgcError('InvalidParameterValue', 'BBOX et FILTER ne peuvent pas être utilisés ensemble : placez l’emprise dans le filtre.', 'bbox');
-  let compiled: ReturnType<typeof compileFilter> | null = null;
+  let filter: Filter | null = null;
   if (filterText) {
     try {
-      const boxCache = new Map<FilterBox, Bbox>();
-      compiled = compileFilter(parseFilter(filterText), (box, featureBox) => {
-        let wgs = boxCache.get(box);
-        if (!wgs) boxCache.set(box, (wgs = boxTo4326(box.lower, box.upper, box.srsName, 'filter')));
-        return intersects(wgs, featureBox);
-      });
+      filter = parseFilter(filterText);
     } catch (error) {
       if (error instanceof FilterError) throw new OgcError(error.code, error.message, 'filter');
       throw error;
     }
-    for (const property of compiled.properties) {
-      if (!layers.some((l) => l.fields.some((f) => f.name === property))) {
-        throw new OgcError('InvalidParameterValue', `Attribut inconnu dans le filtre : « ${property} ».`, 'filter');
-      }
+  }
+  const propertyNames = p.list('propertyname').filter((n) => n !== '*').map((n) => n.split(':').pop()!);
+  return { names, srsName: p.get('srsname'), propertyNames, bbox, filter, ids };
+}
+
+const xmlQuery = (q: WfsXmlQuery): FeatureQuery => ({ names: q.typeNames, srsName: q.srsName, propertyNames: q.propertyNames, bbox: undefined, filter: q.filter, ids: null });
+
+/** Compiles a filter for `layers`: boxes converted to lon/lat once, attributes checked against the layers' fields. */
+function compileFor(filter: Filter, layers: readonly ServedLayer[]): CompiledFilter {
+  const boxCache = new Map<FilterBox, Bbox>();
+  let compiled: CompiledFilter;
+  try {
+    compiled = compileFilter(filter, (box, featureBox) => {
+      let wgs = boxCache.get(box);
+      if (!wgs) boxCache.set(box, (wgs = boxTo4326(box.lower, box.upper, box.srsName, 'filter')));
+      return intersects(wgs, featureBox);
+    });
+  } catch (error) {
+    if (error instanceof FilterError) throw new OgcError(error.code, error.message, 'filter');
+    throw error;
+  }
+  for (const property of compiled.properties) {
+    if (!layers.some((l) => l.fields.some((f) => f.name === property))) {
+      throw new OgcError('InvalidParameterValue', `Attribut inconnu dans le filtre : « ${property} ».`, 'filter');
     }
   }
+  return compiled;
+}
+
+async function getFeature(context: OgcContext, version: WfsVersion, service: WfsService, visible: readonly ServedLayer[]): Promise<Response> {
+  const p = context.params;
+  const queries = context.xmlQueries ? context.xmlQueries.map(xmlQuery) : [kvpQuery(context)];
+  const plans: Array<{ query: FeatureQuery; layers: ServedLayer[]; compiled: CompiledFilter | null }> = [];
+  for (const query of queries) {
+    if (query.names.length === 0) throw new OgcError('MissingParameterValue', 'Paramètre TYPENAMES manquant : indiquez la couche à lire.', 'typeNames');
+    const layers = await resolveTypes(context, visible, query.names);
+    plans.push({ query, layers, compiled: query.filter ? compileFor(query.filter, layers) : null });
+  }
+  const format = outputFormat(p.get('outputformat'), version);
+  const srsNames = new Set(queries.map((q) => q.srsName?.trim() || DEFAULT_SRS));
+  if (srsNames.size > 1) throw new OgcError('InvalidParameterValue', 'Toutes les requêtes wfs:Query doivent demander le même système de coordonnées (srsName).', 'srsName');
+  const crs = outputCrs(queries[0]!.srsName);
   const count = nonNegative(context, ['count', 'maxfeatures']);
   let skip = nonNegative(context, ['startindex']) ?? 0;
   const hits = (p.get('resulttype') ?? '').toLowerCase() === 'hits';
-  const wanted = p.list('propertyname').filter((n) => n !== '*').map((n) => n.split(':').pop()!);
 
   let remaining = hits ? 0 : count ?? Infinity;
   let matched = 0;
-  const results: Array<{ layer: ServedLayer; features: LayerFeature[] }> = [];
-  for (const layer of layers) {
-    const filterBox = compiled?.boxes.length === 1 ? boxTo4326(compiled.boxes[0]!.lower, compiled.boxes[0]!.upper, compiled.boxes[0]!.srsName, 'filter') : undefined;
+  const results: Array<{ layer: ServedLayer; features: LayerFeature[]; keep: (name: string) => boolean }> = [];
+  for (const { query, layers, compiled } of plans) {
+    const { bbox, ids } = query;
     const test = compiled?.test;
-    const read = await readFeatures(context.env, layer, {
-      bbox: bbox ?? filterBox,
-      ids: ids ? ids.get(layer.name) ?? [] : undefined,
-      filter: (f) => (!bbox || intersects(bbox, geometryBox(f.geometry)))
-        && (!test || test(f.properties, geometryBox(f.geometry), `${layer.name}.${f.id}`)),
-      offset: skip,
-      limit: remaining,
-      countAll: true,
-    });
-    const layerMatched = read.matched ?? 0;
-    matched += layerMatched;
-    skip = Math.max(0, skip - layerMatched);
-    remaining -= read.features.length;
-    results.push({ layer, features: read.features });
+    const filterBox = compiled?.boxes.length === 1 ? boxTo4326(compiled.boxes[0]!.lower, compiled.boxes[0]!.upper, compiled.boxes[0]!.srsName, 'filter') : undefined;
+    const wanted = query.propertyNames;
+    const keep = (name: string) => wanted.length === 0 || wanted.includes(name);
+    for (const layer of layers) {
+      const read = await readFeatures(context.env, layer, {
+        bbox: bbox ?? filterBox,
+        ids: ids ? ids.get(layer.name) ?? [] : undefined,
+        filter: (f) => (!bbox || intersects(bbox, geometryBox(f.geometry)))
+          && (!test || test(f.properties, geometryBox(f.geometry), `${layer.name}.${f.id}`)),
+        offset: skip,
+        limit: remaining,
+        countAll: true,
+      });
+      const layerMatched = read.matched ?? 0;
+      matched += layerMatched;
+      skip = Math.max(0, skip - layerMatched);
+      remaining -= read.features.length;
+      results.push({ layer, features: read.features, keep });
+    }
   }
   const returned = results.reduce((n, r) => n + r.features.length, 0);
   const timeStamp = new Date().toISOString();
   const project = crs.code === 'EPSG:4326' ? null : transformer('EPSG:4326', crs.code);
   const reproject = (g: Geometry): Geometry => (project ? mapGeometry(g, (pos: Position) => project(pos)) : g);
-  const keep = (name: string) => wanted.length === 0 || wanted.includes(name);
 
   if (format.kind === 'json' && !hits) {
-    const features = results.flatMap(({ layer, features }) => features.map((f) => ({
+    const features = results.flatMap(({ layer, features, keep }) => features.map((f) => ({
       type: 'Feature', id: `${layer.name}.${f.id}`, geometry: reproject(f.geometry),
       properties: Object.fromEntries(layer.fields.filter((field) => keep(field.name)).map((field) => [field.name, f.properties[field.name] ?? null])),
     })));
@@ -232,7 +274,7 @@ async function getFeature(context: OgcContext, version: WfsVersion, service: Wfs
 
   const gml: GmlVersion = format.kind === 'gml' ? format.gml : version === '2.0.0' ? '3.2' : '3.1.1';
   const v2 = version === '2.0.0';
-  const describe = `${service.url}SERVICE=WFS&VERSION=${version}&REQUEST=DescribeFeatureType&TYPENAME=${layers.map((l) => `${service.prefix}:${l.name}`).join(',')}`;
+  const describe = `${service.url}SERVICE=WFS&VERSION=${version}&REQUEST=DescribeFeatureType&TYPENAME=${[...new Set(results.map((r) => `${service.prefix}:${r.layer.name}`))].join(',')}`;
   const ns = v2
     ? `xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:gml="${gml === '3.2' ? 'http://www.opengis.net/gml/3.2' : 'http://www.opengis.net/gml'}"`
     : `xmlns:wfs="http://www.opengis.net/wfs" xmlns:gml="${gml === '3.2' ? 'http://www.opengis.net/gml/3.2' : 'http://www.opengis.net/gml'}"`;
@@ -242,7 +284,7 @@ async function getFeature(context: OgcContext, version: WfsVersion, service: Wfs
     + `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${xmlEscape(schemaLocation)}" ${counts} timeStamp="${timeStamp}">`;
   const member = v2 ? 'wfs:member' : 'gml:featureMember';
   let body = open;
-  for (const { layer, features } of results) {
+  for (const { layer, features, keep } of results) {
     for (const f of features) {
       const id = `${layer.name}.${f.id}`;
       body += `<${member}><${service.prefix}:${layer.name} gml:id="${id}"><${service.prefix}:geometry>`

@@ -1,11 +1,14 @@
 // WMS 1.1.1 / 1.3.0 of an organisation (GetCapabilities, GetMap, GetFeatureInfo, GetLegendGraphic), following what
 // GDAL, OWSLib and QGIS send (../shared/docs/ogc-clients.md): any parameter case, X/Y in 1.3.0 too, vendor
-// parameters ignored, lat/lon boxes for EPSG:4326 in 1.3.0 only, public DCP URLs.
+// parameters ignored, lat/lon boxes for EPSG:4326 in 1.3.0 only, public DCP URLs. GetMap takes an SLD in SLD_BODY
+// (also as a form-encoded POST, for long documents); SLD= by URL is refused: the portal fetches nothing remote.
 import type { Feature, Geometry } from 'geojson';
 import { xmlEscape } from '../../domain/ogc-params';
 import { boxFromWgs84, boxToWgs84, isLatLonAxis, parseCrs, WMS_CRS, type Box, type WmsCrs } from '../../domain/map-projection';
 import { hitsPixel, renderLegendSvg, renderSvg, type MapFrame, type MapLayer } from '../../domain/render-map';
+import { importSldLayers, type SldLayerStyle } from '../../domain/sld';
 import { defaultStyle, geometryKindOf, type Style } from '../../domain/style';
+import { t, type MessageKey } from '../../i18n';
 import { readFeatures, type LayerFeature } from '../../store/geo-features';
 import { visibleLayers, type ServedLayer } from '../../store/geo-layers';
 import { savedStyles } from '../../store/layer-styles';
@@ -102,6 +105,8 @@ async function capabilities(context: OgcContext, version: Version): Promise<Resp
   const href = xmlEscape(context.serviceUrl);
   const online = `<OnlineResource xlink:type="simple" xlink:href="${href}"/>`;
   const dcp = `<DCPType><HTTP><Get>${online}</Get></HTTP></DCPType>`;
+  // GetMap also answers a form-encoded POST (an SLD_BODY too long for a URL).
+  const mapDcp = `<DCPType><HTTP><Get>${online}</Get><Post><OnlineResource xlink:type="simple" xlink:href="${xmlEscape(context.serviceUrl.replace(/\?$/, ''))}"/></Post></HTTP></DCPType>`;
   const org = context.organization;
   const union: Box = layers.length
     ? layers.reduce<Box>((u, { layer: { bbox: b } }) => [Math.min(u[0], b[0]), Math.min(u[1], b[1]), Math.max(u[2], b[2]), Math.max(u[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity])
@@ -120,11 +125,11 @@ async function capabilities(context: OgcContext, version: Version): Promise<Resp
   const body = `<Capability>
 <Request>
 <GetCapabilities><Format>${capsFormat}</Format>${dcp}</GetCapabilities>
-<GetMap><Format>image/png</Format>${dcp}</GetMap>
+<GetMap><Format>image/png</Format>${mapDcp}</GetMap>
 <GetFeatureInfo>${infoFormats}${dcp}</GetFeatureInfo>
 </Request>
 <Exception>${exceptions}</Exception>
-${version === '1.3.0' ? '' : '<UserDefinedSymbolization SupportSLD="0" UserLayer="0" UserStyle="0" RemoteWFS="0"/>'}
+${version === '1.3.0' ? '' : '<UserDefinedSymbolization SupportSLD="1" UserLayer="0" UserStyle="1" RemoteWFS="0"/>'}
 <Layer><Title>${xmlEscape(org.legalName)}</Title>${crsList}${rootBox}
 ${layers.map((l) => capabilitiesLayer(context, version, l)).join('\n')}
 </Layer>
@@ -168,21 +173,44 @@ function parseBackground(value: string | undefined): string {
   return `#${m[1]!.toLowerCase()}`;
 }
 
+/** The NamedLayers of SLD_BODY (null without one); SLD= by URL is refused, as nothing remote is fetched. */
+function sldLayers(context: OgcContext): SldLayerStyle[] | null {
+  const { params } = context;
+  if (params.get('sld')?.trim()) {
+    throw new OgcError('InvalidParameterValue', 'Le paramètre SLD (un SLD donné par son adresse) n’est pas pris en charge : le service ne télécharge aucun document distant. Envoyez le SLD lui-même dans SLD_BODY (en POST application/x-www-form-urlencoded s’il est long).', 'sld');
+  }
+  const body = params.get('sld_body');
+  if (body === undefined || body.trim() === '') return null;
+  const result = importSldLayers(body);
+  if (!result.ok) throw new OgcError('InvalidParameterValue', `SLD_BODY invalide : ${t('fr', result.problem.key as MessageKey, result.problem.params)}`, 'sld_body');
+  return result.layers;
+}
+
+/** A style name of STYLES or an SLD NamedStyle: empty, "default" or the saved style's name. */
+function checkStyleName(wanted: string, { layer, style }: StyledLayer, locator: string): void {
+  if (wanted && wanted !== STYLE_NAME && wanted !== style.name) {
+    throw new OgcError('StyleNotDefined', `Style inconnu pour la couche « ${layer.name} » : « ${wanted} ». Styles disponibles : ${STYLE_NAME}.`, locator);
+  }
+}
+
 /** The GetMap parameters shared by GetMap and GetFeatureInfo. */
 async function mapRequest(context: OgcContext, version: Version, layerParam: 'layers' | 'query_layers'): Promise<MapRequest> {
   const { params } = context;
   const all = await styledLayers(context);
-  const layers = await pick(context, all, params.list(layerParam), layerParam);
+  const sld = layerParam === 'layers' ? sldLayers(context) : null;
+  // With SLD_BODY and no LAYERS, the SLD's NamedLayers are the layers drawn (SLD 1.0, WMS profile).
+  const names = params.list(layerParam);
+  const picked = await pick(context, all, names.length === 0 && sld ? sld.map((l) => l.layerName) : names, layerParam);
+  const prefix = `${context.organization.slug}:`;
+  const sldFor = (name: string) => sld?.find((l) => (l.layerName.startsWith(prefix) ? l.layerName.slice(prefix.length) : l.layerName) === name);
   const styles = params.get('styles')?.split(',') ?? [];
-  if (layerParam === 'layers') {
-    styles.forEach((name, i) => {
-      const wanted = name.trim();
-      const layer = layers[i];
-      if (wanted && layer && wanted !== STYLE_NAME && wanted !== layer.style.name) {
-        throw new OgcError('StyleNotDefined', `Style inconnu pour la couche « ${layer.layer.name} » : « ${wanted} ». Styles disponibles : ${STYLE_NAME}.`, 'styles');
-      }
-    });
-  }
+  const layers = picked.map((styled, i): StyledLayer => {
+    const fromSld = sldFor(styled.layer.name);
+    if (fromSld?.style) return { layer: styled.layer, style: fromSld.style };
+    if (fromSld) checkStyleName(fromSld.namedStyle?.trim() ?? '', styled, 'sld_body');
+    else if (layerParam === 'layers') checkStyleName(styles[i]?.trim() ?? '', styled, 'styles');
+    return styled;
+  });
   const crsName = version === '1.3.0' ? 'CRS' : 'SRS';
   const crsValue = params.get(crsName, version === '1.3.0' ? 'srs' : 'crs');
   if (!crsValue) throw new OgcError('MissingParameterValue', `Paramètre ${crsName} manquant.`, crsName.toLowerCase());
