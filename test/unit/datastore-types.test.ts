@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ColumnStats, convert, readAs } from '../../worker/src/domain/datastore-types';
+import { cellLiteral, ColumnStats, convert, readAs, sqlLiteral, type Reading } from '../../worker/src/domain/datastore-types';
 import { normaliseColumns } from '../../worker/src/domain/datastore-columns';
 
 function infer(values: Array<string | null>) {
@@ -77,5 +77,25 @@ describe('column names', () => {
       'datastore.warning.columnRenamed', 'datastore.warning.columnDuplicate', 'datastore.warning.columnRenamed',
       'datastore.warning.columnRenamed', 'datastore.warning.columnRenamed',
     ]);
+  });
+});
+
+describe('cellLiteral', () => {
+  it('writes plain numbers as they are and everything else as its converted value', () => {
+    const cases: Array<[string | null, Reading]> = [
+      ['42', 'integer'], ['-7', 'integer'], ['+5', 'integer'], ['0', 'integer'], ['12.50', 'decimal_dot'], ['-0.0', 'decimal_dot'],
+      ['1e3', 'decimal_dot'], ['007.5', 'decimal_dot'], [' 42 ', 'integer'], ['N/A', 'decimal_dot'], [null, 'integer'],
+      ['1234567890123456', 'integer'], ['1 234,5', 'decimal_comma'], ['01/03/2024', 'date'], ["l'eau", 'text'], ['oui', 'boolean'],
+    ];
+    for (const [raw, reading] of cases) {
+      const literal = cellLiteral(raw, reading);
+      const converted = sqlLiteral(convert(raw, reading));
+      if (literal !== converted) expect(Number(literal), `${raw} as ${reading}`).toBe(Number(converted));
+    }
+    expect(cellLiteral('12.50', 'decimal_dot')).toBe('12.50');
+    expect(cellLiteral('-0.0', 'decimal_dot')).toBe('0');
+    expect(cellLiteral('+5', 'integer')).toBe('5');
+    expect(cellLiteral('N/A', 'decimal_dot')).toBe('NULL');
+    expect(cellLiteral("l'eau", 'text')).toBe("'l''eau'");
   });
 });

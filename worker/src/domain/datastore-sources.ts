@@ -20,6 +20,8 @@ export interface TabularSource {
   geometryColumn: number | null;
   details: { encoding?: TextEncodingName; delimiter?: Delimiter; sheet?: string };
   rows(): AsyncIterable<SourceRow[]>;
+  /** The total row count as far as it can be told while reading (exact for sources read whole), for progress. */
+  estimateRows(rowsSoFar: number): number | null;
   /** After an EncodingMismatch: switches to Windows-1252 (false when already there). */
   fallbackEncoding?: () => boolean;
 }
@@ -62,8 +64,8 @@ async function readSample(stream: ReadableStream<Uint8Array>): Promise<Uint8Arra
   return sample;
 }
 
-/** CSV or TSV read from a stream opened anew for each pass. */
-export async function csvSource(open: () => Promise<ReadableStream<Uint8Array>>): Promise<TabularSource> {
+/** CSV or TSV read from a stream opened anew for each pass; `totalBytes` (the file's size) drives the row estimate. */
+export async function csvSource(open: () => Promise<ReadableStream<Uint8Array>>, totalBytes: number | null = null): Promise<TabularSource> {
   const sample = await readSample(await open());
   if (sample.byteLength === 0) throw new TabularError({ key: 'datastore.error.empty' });
   const guess = sniffEncoding(sample);
@@ -86,12 +88,15 @@ export async function csvSource(open: () => Promise<ReadableStream<Uint8Array>>)
   if (sample.byteLength < SAMPLE_BYTES) headerParser.end();
   if (!titles) throw new TabularError({ key: 'datastore.error.empty' });
 
+  let bytesRead = 0;
   const source: TabularSource = {
     titles,
     notices,
     geometryColumn: null,
     details: { encoding, delimiter },
+    estimateRows: (rowsSoFar) => (totalBytes && bytesRead > 0 ? Math.max(rowsSoFar, Math.round(rowsSoFar * totalBytes / bytesRead)) : null),
     async *rows() {
+      bytesRead = 0;
       const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8', ignoreBOM: false });
       let pending: SourceRow[] = [];
       let header = true;
@@ -107,6 +112,7 @@ export async function csvSource(open: () => Promise<ReadableStream<Uint8Array>>)
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
+          bytesRead += value.byteLength;
           let chunk: string;
           try {
             chunk = decoder.decode(value, { stream: true });
@@ -155,6 +161,7 @@ const cellText = (value: unknown): string | null => {
 function memorySource(titles: string[], rows: SourceRow[], notices: Notice[], details: TabularSource['details'], geometryColumn: number | null = null): TabularSource {
   return {
     titles, notices, details, geometryColumn,
+    estimateRows: () => rows.length,
     async *rows() {
       for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000);
     },

@@ -175,6 +175,30 @@ export function convert(raw: unknown, reading: Reading): string | number | null 
   }
 }
 
+/** SQL literal for a value of a load statement (D1 binds at most 100 values, so rows are written inline). */
+export function sqlLiteral(value: string | number | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
+  let text = value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  if (text.includes("'")) text = text.replace(/'/g, "''");
+  return `'${text}'`;
+}
+
+/**
+ * A plain number SQLite reads to the same value as `Number()` does: at most 15 characters (so 15 significant digits
+ * at most: the double is exact both ways), no exponent, no leading plus or zero, not a negative zero.
+ */
+const RE_VERBATIM_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/** The SQL literal of a cell for its column's reading: `sqlLiteral(convert(…))`, with plain numbers written as they are. */
+export function cellLiteral(raw: string | null, reading: Reading): string {
+  if ((reading === 'integer' || reading === 'decimal_dot') && raw !== null && raw.length <= 15 && RE_VERBATIM_NUMBER.test(raw)
+    && (raw.charCodeAt(0) !== 45 || /[1-9]/.test(raw))) {
+    return raw;
+  }
+  return sqlLiteral(convert(raw, reading));
+}
+
 /** ISO 8601 text for a date or date-time value (DD/MM/YYYY is French day-first). */
 function isoDate(value: string, withTime: boolean): string {
   let m = RE_ISO_DATE.exec(value) ?? RE_FR_DATE.exec(value);

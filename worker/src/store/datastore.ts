@@ -16,8 +16,8 @@ export interface IngestReport {
   warnings: string[];
   errors: string[];
   durationMs: number;
-  /** Where the time went: first pass (types), load (inserts), indexes and full-text index. */
-  phasesMs?: { infer: number; load: number; index: number };
+  /** Where the time went: the pass that learns the types and loads, the second load when the first rows' types did not hold, the indexes. */
+  phasesMs?: { read: number; reload: number; index: number };
 }
 
 export interface DatastoreEntry {
@@ -163,13 +163,4 @@ export async function findIngestable(db: D1Database, resourceId: string): Promis
   ).bind(resourceId).first<{ id: string; dataset_id: string; published: number; format: string; file_key: string | null; file_name: string | null;
     size_bytes: number | null; sha256: string | null }>();
   return r && { id: r.id, datasetId: r.dataset_id, datasetPublished: r.published === 1, format: r.format, fileKey: r.file_key, fileName: r.file_name, sizeBytes: r.size_bytes, sha256: r.sha256 };
-}
-
-/** SQL literal for a value of a load statement (D1 binds at most 100 values, so rows are written inline). */
-export function sqlLiteral(value: string | number | null): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
-  let text = value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
-  if (text.includes("'")) text = text.replace(/'/g, "''");
-  return `'${text}'`;
 }
