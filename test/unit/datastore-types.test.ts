@@ -99,3 +99,14 @@ describe('cellLiteral', () => {
     expect(cellLiteral("l'eau", 'text')).toBe("'l''eau'");
   });
 });
+
+describe('calendar dates', () => {
+  it('knows leap years in both notations, and writes valid ISO dates as they are', () => {
+    const isDate = (v: string) => infer([v]).reading() === 'date';
+    expect(['2024-02-29', '29/02/2024', '2000-02-29', '31/12/1999', '2023-04-30'].map(isDate)).toEqual([true, true, true, true, true]);
+    expect(['2023-02-29', '29/02/1900', '2023-04-31', '2023-13-01', '2023-00-10', '1234-56789'].map(isDate)).toEqual([false, false, false, false, false, false]);
+    expect(cellLiteral('2024-02-29', 'date')).toBe("'2024-02-29'");
+    expect(cellLiteral('29/02/2024', 'date')).toBe("'2024-02-29'");
+    expect(cellLiteral('2024-02-29', 'datetime')).toBe("'2024-02-29T00:00:00'");
+  });
+});

@@ -50,10 +50,16 @@ const RE_ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(
 const RE_FR_DATETIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T](\d{1,2})[:h](\d{2})(?::(\d{2}))?$/;
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, vrai: true, faux: false, oui: true, non: false };
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
+  return d <= MONTH_DAYS[m - 1]! + (leap ? 1 : 0);
 }
+
+/** The shape of an ISO date (`2024-03-01`), checked before the number patterns, none of which it can match. */
+const isoDateShape = (value: string) => value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45;
 
 const pad = (n: number | string, width = 2) => String(n).padStart(width, '0');
 
@@ -62,6 +68,10 @@ export function classify(value: string): number {
   const c = value.charCodeAt(0);
   const numeric = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
   if (numeric) {
+    if (isoDateShape(value)) {
+      const m = RE_ISO_DATE.exec(value);
+      if (m) return validDate(+m[1]!, +m[2]!, +m[3]!) ? DATE | DATETIME : 0;
+    }
     if (RE_INT.test(value)) return INT | DEC_DOT | INT_GROUPED | DEC_COMMA;
     if (RE_DEC_DOT.test(value)) return DEC_DOT | (RE_GROUPED.test(value) ? INT_GROUPED | DEC_COMMA : 0);
     if (RE_GROUPED.test(value)) return INT_GROUPED | DEC_COMMA;
@@ -190,12 +200,13 @@ export function sqlLiteral(value: string | number | null): string {
  */
 const RE_VERBATIM_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
-/** The SQL literal of a cell for its column's reading: `sqlLiteral(convert(…))`, with plain numbers written as they are. */
+/** The SQL literal of a cell for its column's reading: `sqlLiteral(convert(…))`, with plain numbers and ISO dates written as they are. */
 export function cellLiteral(raw: string | null, reading: Reading): string {
   if ((reading === 'integer' || reading === 'decimal_dot') && raw !== null && raw.length <= 15 && RE_VERBATIM_NUMBER.test(raw)
     && (raw.charCodeAt(0) !== 45 || /[1-9]/.test(raw))) {
     return raw;
   }
+  if (reading === 'date' && raw !== null && isoDateShape(raw) && RE_ISO_DATE.test(raw)) return `'${raw}'`;
   return sqlLiteral(convert(raw, reading));
 }
 
