@@ -95,7 +95,7 @@ export interface Example {
   value: string;
 }
 
-/** What the first pass learns about one column. */
+/** What reading the rows learns about one column. */
 export class ColumnStats {
   mask = ALL;
   nonNull = 0;
