@@ -43,6 +43,13 @@ describe('one-pass ingest', () => {
     expect((await action('datastore_search', { resource_id: PIPES, limit: 0 })).body.result.total).toBe(3011);
   });
 
+  it('keeps every value of a column that looked like dates until a late text', async () => {
+    const entry = await ingestFile(`jour,n\n${lines(2500, (i) => `${String(1 + (i % 28)).padStart(2, '0')}/03/2024,${i}`)}\ninconnu,2501\n`);
+    expect(typeOf(entry, 'jour')).toBe('text');
+    const { body } = await action('datastore_search', { resource_id: PIPES, filters: { n: [1, 2501] }, sort: 'n' });
+    expect(body.result.records).toEqual([{ _id: 1, jour: '02/03/2024', n: 1 }, { _id: 2501, jour: 'inconnu', n: 2501 }]);
+  });
+
   it('starts again in Windows-1252 when a Latin-1 byte appears after the rows already loaded, without duplicating them', async () => {
     const head = new TextEncoder().encode(`commune,n\n${lines(8000, (i) => `ville ${i},${i}`)}\n`);
     const tail = Uint8Array.from([...'Al'].map((c) => c.charCodeAt(0)).concat([0xe8], [...'s,8001\n'].map((c) => c.charCodeAt(0))));

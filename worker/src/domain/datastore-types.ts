@@ -210,8 +210,11 @@ export function cellLiteral(raw: string | null, reading: Reading): string {
   return sqlLiteral(convert(raw, reading));
 }
 
-/** ISO 8601 text for a date or date-time value (DD/MM/YYYY is French day-first). */
-function isoDate(value: string, withTime: boolean): string {
+/**
+ * ISO 8601 text for a date or date-time value (DD/MM/YYYY is French day-first); null for a value that is neither
+ * (the one-pass load converts with the first rows' types before the whole file has been checked).
+ */
+function isoDate(value: string, withTime: boolean): string | null {
   let m = RE_ISO_DATE.exec(value) ?? RE_FR_DATE.exec(value);
   if (m) {
     const date = m[0].includes('/') ? `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}` : value;
@@ -219,7 +222,8 @@ function isoDate(value: string, withTime: boolean): string {
   }
   m = RE_ISO_DATETIME.exec(value);
   if (m) return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}${m[8] ?? ''}`;
-  m = RE_FR_DATETIME.exec(value)!;
+  m = RE_FR_DATETIME.exec(value);
+  if (!m) return null;
   return `${m[3]}-${pad(m[2]!)}-${pad(m[1]!)}T${pad(m[4]!)}:${m[5]}:${m[6] ?? '00'}`;
 }
 

@@ -305,30 +305,31 @@ async function loadInOnePass(target: LoadTarget, source: TabularSource, columns:
   const first: SourceRow[] = [];
   let writer: TableWriter | null = null;
   let guess: Reading[] = [];
-  const start = async () => {
+  const start = async (): Promise<TableWriter> => {
     guess = inferrer.readings();
     await createTable(target.db, target.table, fieldsOf(columns, guess));
-    writer = new TableWriter(target, guess, (rows) => source.estimateRows(rows));
-    for (const row of first) writer.add(row.cells);
+    const started = new TableWriter(target, guess, (rows) => source.estimateRows(rows));
+    for (const row of first) if (started.add(row.cells)) await started.flush();
     first.length = 0;
+    return started;
   };
   try {
     for await (const batch of source.rows()) {
       for (const row of batch) {
         inferrer.add(row);
         if (writer) {
-          if ((writer as TableWriter).add(row.cells)) await (writer as TableWriter).flush();
+          if (writer.add(row.cells)) await writer.flush();
         } else {
           first.push(row);
-          if (first.length === GUESS_ROWS) await start();
+          if (first.length === GUESS_ROWS) writer = await start();
         }
       }
     }
-    if (!writer) await start();
-    const loaded = await writer!.finish();
+    writer ??= await start();
+    const loaded = await writer.finish();
     return { inference: inferrer.finish(columns), guess, loaded };
   } catch (error) {
-    await (writer as TableWriter | null)?.settle();
+    await writer?.settle();
     throw error;
   }
 }
