@@ -3,8 +3,9 @@
 // multi-row INSERTs (progress written with each batch). Any failure leaves the previous table served.
 import type { Env } from '../env';
 import type { JobMessage } from '../store/queue';
-import { normaliseColumns, MAX_COLUMNS, quoteId, type Column } from '../domain/datastore-columns';
-import { CKAN_TYPE, ColumnStats, convert, READING_TYPE, sqlType, type Notice, type Reading } from '../domain/datastore-types';
+import { normaliseColumns, quoteId, type Column } from '../domain/datastore-columns';
+import { createStatements, ftsStatements, layoutOf, MAX_COLUMNS, RowInserts, siblingTables, type Layout } from '../domain/datastore-layout';
+import { CKAN_TYPE, ColumnStats, convert, READING_TYPE, type Notice, type Reading } from '../domain/datastore-types';
 import { csvSource, EncodingMismatch, excelSource, geojsonSource, jsonSource, tabularKind, type TabularSource } from '../domain/datastore-sources';
 import { TabularError } from '../domain/datastore-text';
 import type { DatastoreField } from '../domain/datastore-query';
@@ -142,13 +143,13 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
   const table = tableNameFor(resourceId);
   const stale = await startJob(db, resourceId, jobId, table, new Date().toISOString());
   const served = (await readEntry(db, resourceId))?.tableName;
-  if (stale && stale !== served) await dropTables(db, [`${stale}_fts`, stale]);
+  if (stale && stale !== served) await dropTables(db, siblingTables(stale));
 
   const report: IngestReport = { format: '', rows: 0, columns: [], warnings: [], errors: [], durationMs: 0 };
   const end = async (state: 'failed' | 'skipped', notice: Notice) => {
     (state === 'failed' ? report.errors : report.warnings).push(render(notice));
     report.durationMs = Date.now() - started;
-    await dropTables(db, [`${table}_fts`, table]);
+    await dropTables(db, siblingTables(table));
     await finishJob(db, resourceId, jobId, state, report, new Date().toISOString());
   };
 
@@ -175,22 +176,19 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     const fields: DatastoreField[] = columns.map((c, i) => ({ id: c.id, label: c.label, type: READING_TYPE[inference.readings[i]!] }));
     await progressStatement(db, resourceId, jobId, 0, inference.rows).run();
 
-    await db.prepare(`CREATE TABLE ${quoteId(table)} (_id INTEGER PRIMARY KEY, ${fields.map((f) => `${quoteId(f.id)} ${sqlType(f.type)}`).join(', ')})`).run();
-    const loaded = await load(env, resourceId, jobId, table, source, inference, columns.length);
+    const layout = layoutOf(table, fields);
+    await db.batch(createStatements(layout, fields).map((sql) => db.prepare(sql)));
+    const loaded = await load(env, resourceId, jobId, layout, source, inference, columns.length);
     const loadedAt = Date.now();
 
     const indexed = fields
       .map((f, i) => ({ f, s: inference.stats[i]! }))
       .filter(({ f, s }) => f.type !== 'geometry' && s.distinct !== null && s.nonNull > 0 && inference.rows > 1000)
       .slice(0, MAX_INDEXES);
-    const textFields = fields.filter((f) => f.type === 'text');
-    const ftsTable = textFields.length > 0 ? `${table}_fts` : null;
-    const finishing = indexed.map(({ f }, i) => db.prepare(`CREATE INDEX ${quoteId(`${table}_i${i}`)} ON ${quoteId(table)} (${quoteId(f.id)})`));
-    if (ftsTable) {
-      finishing.push(db.prepare(`CREATE VIRTUAL TABLE ${quoteId(ftsTable)} USING fts5(${textFields.map((f) => quoteId(f.id)).join(', ')}, `
-        + `content=${sqlLiteral(table)}, content_rowid='_id', tokenize='unicode61 remove_diacritics 2')`));
-      finishing.push(db.prepare(`INSERT INTO ${quoteId(ftsTable)} (${quoteId(ftsTable)}) VALUES ('rebuild')`));
-    }
+    const ftsTable = layout.fts[0]?.content === table ? layout.fts[0].name : null;
+    const finishing = indexed.map(({ f }, i) =>
+      db.prepare(`CREATE INDEX ${quoteId(`${table}_i${i}`)} ON ${quoteId(layout.tables[layout.groupOf.get(f.id)!]!)} (${quoteId(f.id)})`));
+    finishing.push(...ftsStatements(layout).map((sql) => db.prepare(sql)));
     if (finishing.length > 0) await db.batch(finishing);
 
     report.rows = loaded;
@@ -199,7 +197,7 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     report.durationMs = Date.now() - started;
     report.phasesMs = { infer: inferred - started, load: loadedAt - inferred, index: Date.now() - loadedAt };
     const { swapped, old } = await swapIn(db, resourceId, jobId, table, ftsTable, fields, loaded, resource.sha256, report, new Date().toISOString());
-    await dropTables(db, swapped ? old : [`${table}_fts`, table]);
+    await dropTables(db, swapped ? old : siblingTables(table));
     if (swapped && resource.datasetPublished) {
       await publishChange(env, await changeStatement(env.DB, 'datastore ready', { type: 'dataset', id: resource.datasetId }).run());
     }
@@ -211,19 +209,15 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
 }
 
 /** Second pass: converted rows as multi-row INSERTs with inline literals, several statements per D1 batch. */
-async function load(env: Env, resourceId: string, jobId: string, table: string, source: TabularSource, inference: Inference, width: number): Promise<number> {
+async function load(env: Env, resourceId: string, jobId: string, layout: Layout, source: TabularSource, inference: Inference, width: number): Promise<number> {
   const db = env.DATASTORE;
-  const prefix = `INSERT INTO ${quoteId(table)} VALUES `;
   const readings = inference.readings;
   let id = 0;
-  let values: string[] = [];
-  let bytes = prefix.length;
+  // One INSERT per group table of a wide resource (datastore-layout.ts).
+  const inserts = new RowInserts(layout, STATEMENT_BYTES);
   let statements: D1PreparedStatement[] = [];
   const flushStatement = () => {
-    if (values.length === 0) return;
-    statements.push(db.prepare(prefix + values.join(',')));
-    values = [];
-    bytes = prefix.length;
+    for (const sql of inserts.drain()) statements.push(db.prepare(sql));
   };
   // One batch in flight while the next is built: D1 writes while the Worker parses and converts.
   let inFlight: Promise<unknown> = Promise.resolve();
@@ -239,14 +233,9 @@ async function load(env: Env, resourceId: string, jobId: string, table: string, 
   for await (const batch of source.rows()) {
     for (const { cells } of batch) {
       id++;
-      let tuple = `(${id}`;
-      for (let i = 0; i < width; i++) tuple += `,${sqlLiteral(convert(cells[i] ?? null, readings[i]!))}`;
-      tuple += ')';
-      // An upper bound of the UTF-8 size, cheap to compute: 3 bytes per character as soon as one is not ASCII.
-      const size = /[^\x00-\x7f]/.test(tuple) ? tuple.length * 3 : tuple.length;
-      if (bytes + size + 1 > STATEMENT_BYTES) flushStatement();
-      values.push(tuple);
-      bytes += size + 1;
+      const literals: string[] = new Array(width);
+      for (let i = 0; i < width; i++) literals[i] = sqlLiteral(convert(cells[i] ?? null, readings[i]!));
+      for (const sql of inserts.add(id, literals)) statements.push(db.prepare(sql));
       if (statements.length >= STATEMENTS_PER_BATCH) await flushBatch();
     }
   }

@@ -3,10 +3,11 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import {
-  delimitedText, MAX_LIMIT, ParamError, planSearch, resourceIdOf, searchSql, type DatastoreField, type Params, type SearchPlan,
+  delimitedText, MAX_LIMIT, ParamError, planSearch, resourceIdOf, searchSql, type DatastoreField, type GroupRead, type Params, type SearchPlan,
 } from '../../domain/datastore-query';
 import { CKAN_TYPE, sqlType, type ColumnType } from '../../domain/datastore-types';
 import { parseQuery, rewriteQuery, SqlRefused } from '../../domain/datastore-sql';
+import { layoutOf } from '../../domain/datastore-layout';
 import { servedTables } from '../../store/datastore';
 import {
   ActionError, failure, fromParamError, isTableGone, m, readableEntry, readParams, success, validation,
@@ -49,11 +50,11 @@ export async function runSearch(request: IRequest, env: Env, params: Params, ext
   for (let attempt = 0; ; attempt++) {
     const entry = await readableEntry(request, env, resourceId);
     const plan = planSearch(params, entry.fields, extraKeys);
-    const query = searchSql(plan, entry.tableName, entry.ftsTable, entry.fields, afterId);
+    const query = searchSql(plan, entry.tableName, entry.fields, afterId);
     const wantsCount = plan.includeTotal && (Object.keys(plan.filters).length > 0 || plan.q !== null || plan.distinct);
     try {
       const [rows, count] = await Promise.all([
-        env.DATASTORE.prepare(query.sql).bind(...query.values).raw(),
+        query.groups ? readWide(env.DATASTORE, query.sql, query.values, query.groups, plan.fields) : env.DATASTORE.prepare(query.sql).bind(...query.values).raw(),
         wantsCount ? env.DATASTORE.prepare(query.countSql).bind(...query.countValues).first<{ total: number }>() : null,
       ]);
       const types = plan.fields.map((f) => f.type);
@@ -67,6 +68,27 @@ export async function runSearch(request: IRequest, env: Env, params: Params, ext
       throw error;
     }
   }
+}
+
+/**
+ * A page of more columns than one result set holds: the page's `_id`s first, then each group table's columns
+ * for these ids in one batch (one consistent read), merged in the order of the ids.
+ */
+async function readWide(db: D1Database, sql: string, values: unknown[], groups: readonly GroupRead[], fields: readonly DatastoreField[]): Promise<unknown[][]> {
+  const ids = (await db.prepare(sql).bind(...values).raw<[number]>()).map((r) => r[0]);
+  if (ids.length === 0) return [];
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const idPosition = fields.findIndex((f) => f.id === '_id');
+  const rows = ids.map((id) => fields.map((_, i) => (i === idPosition ? id : null)));
+  const results = await db.batch(groups.map((g) => db.prepare(g.sql).bind(JSON.stringify(ids))));
+  groups.forEach((g, k) => {
+    for (const record of results[k]!.results as Record<string, unknown>[]) {
+      const row = rows[position.get(record._id as number)!]!;
+      const cells = Object.values(record);
+      g.positions.forEach((p, j) => { row[p] = cells[j + 1]; });
+    }
+  });
+  return rows;
 }
 
 function link(base: string, echo: Record<string, unknown>, offset: number): string {
@@ -101,8 +123,9 @@ export const datastoreInfo = action('datastore_info', async (request, env, param
   for (const key of Object.keys(params)) if (key !== 'resource_id' && key !== 'id') throw new ParamError(key, { key: 'datastore.param.unknown' });
   const resourceId = resourceIdOf(params);
   const entry = await readableEntry(request, env, resourceId);
-  const indexes = await env.DATASTORE.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
-    .bind(entry.tableName).all<{ name: string; sql: string | null }>();
+  const tables = layoutOf(entry.tableName, entry.fields).tables;
+  const indexes = await env.DATASTORE.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(tables)).all<{ name: string; sql: string | null }>();
   const indexOf = (id: string) => indexes.results.find((i) => i.sql?.endsWith(`("${id}")`))?.name ?? null;
   return {
     meta: { id: resourceId, count: entry.rowCount, table_type: 'BASE TABLE', aliases: [], ingested_at: entry.ingestedAt },
