@@ -23,7 +23,7 @@ describe('datastore SQL sandbox', () => {
   });
 
   it('runs SQL regenerated from the checked tree, with internal table names and a row cap', () => {
-    const sql = rewriteQuery(parseQuery(`SELECT "${RES}".a FROM "${RES}" /* ; DROP TABLE x */ LIMIT 999999999`), new Map([[RES, 'ds_abc_1']]), 32001);
+    const sql = rewriteQuery(parseQuery(`SELECT "${RES}".a FROM "${RES}" /* ; DROP TABLE x */ LIMIT 999999999`), new Map([[RES, { table: 'ds_abc_1', fields: [{ id: 'a', type: 'text' as const }] }]]), 32001).sql;
     expect(sql).toBe(`SELECT * FROM (SELECT "${RES}"."a" FROM "ds_abc_1" AS "${RES}" LIMIT 999999999) LIMIT 32001`);
     expect(sql).not.toContain('DROP');
   });

@@ -143,21 +143,27 @@ function typeOfValue(value: unknown): string {
 export const datastoreSearchSql = action('datastore_search_sql', async (request, env, params) => {
   for (const key of Object.keys(params)) if (key !== 'sql') throw new ParamError(key, { key: 'datastore.param.unknown' });
   if (typeof params.sql !== 'string') throw new ParamError('sql', { key: 'datastore.param.missing' });
-  let parsed;
-  try {
-    parsed = parseQuery(params.sql);
-  } catch (error) {
-    if (error instanceof SqlRefused) throw validation('query', m(error.notice.key, error.notice.params));
-    throw error;
-  }
+  const refused = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof SqlRefused) throw validation('query', m(error.notice.key, error.notice.params));
+      throw error;
+    }
+  };
+  const parsed = refused(() => parseQuery(params.sql as string));
   const fieldTypes = new Map<string, ColumnType>();
+  const fieldsOf = new Map<string, DatastoreField[]>();
   for (const id of parsed.resourceIds) {
     const entry = await readableEntry(request, env, id);
+    fieldsOf.set(id, entry.fields);
     for (const f of entry.fields) fieldTypes.set(f.id, f.type);
   }
-  const tables = await servedTables(env.DATASTORE, parsed.resourceIds);
-  for (const id of parsed.resourceIds) if (!tables.has(id)) throw validation('query', m('datastore.sql.unknownTable', { name: id }));
-  const sql = rewriteQuery(parsed, tables, MAX_LIMIT + 1);
+  const served = await servedTables(env.DATASTORE, parsed.resourceIds);
+  for (const id of parsed.resourceIds) if (!served.has(id)) throw validation('query', m('datastore.sql.unknownTable', { name: id }));
+  // The fields read above belong to the table served then; a swap in between is caught as a failed query.
+  const tables = new Map([...served].map(([id, table]) => [id, { table, fields: fieldsOf.get(id)! }]));
+  const { sql, columns: packed } = refused(() => rewriteQuery(parsed, tables, MAX_LIMIT + 1));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(validation('query', m('datastore.sql.timeout', { seconds: SQL_TIME_LIMIT_MS / 1000 }))), SQL_TIME_LIMIT_MS);
@@ -171,7 +177,11 @@ export const datastoreSearchSql = action('datastore_search_sql', async (request,
   } finally {
     clearTimeout(timer);
   }
-  const [names = [], ...rows] = result as [string[], ...unknown[][]];
+  let [names = [], ...rows] = result as [string[], ...unknown[][]];
+  if (packed) {
+    names = packed;
+    rows = rows.map((r) => r.flatMap((cell) => JSON.parse(cell as string) as unknown[]));
+  }
   const truncated = rows.length > MAX_LIMIT;
   const kept = truncated ? rows.slice(0, MAX_LIMIT) : rows;
   const fields = names.map((name, i) => {
