@@ -200,6 +200,26 @@ describe('a 450-column file', () => {
   });
 });
 
+describe('a table with more than 90 text columns', () => {
+  it('finds words in every text column, whichever full-text index holds it', async () => {
+    await publishCorpus(['wide-200-columns.csv']);
+    const header = Array.from({ length: 120 }, (_, i) => `texte ${i + 1}`);
+    const rows = [1, 2].map((r) => header.map((_, i) => `mot${i + 1}r${r}`));
+    await replaceFile(WIDE_200, [header, ...rows].map((row) => row.join(';')).join('\n'));
+    await runIngest(WIDE_200);
+    const entry = (await readEntry(env.DATASTORE, WIDE_200))!;
+    expect(entry.jobState, JSON.stringify(entry.report)).toBe('done');
+    const t = entry.tableName!;
+    expect((await tablesLike(t)).filter((n) => /_fts\d*$/.test(n))).toEqual([`${t}_c1_fts`, `${t}_fts`, `${t}_fts2`]);
+    for (const [column, word, id] of [['texte_5', 'mot5r2', 2], ['texte_95', 'mot95r1', 1], ['texte_110', 'mot110r2', 2]] as const) {
+      const anywhere = await action('datastore_search', { resource_id: WIDE_200, q: word, fields: '_id' });
+      expect(anywhere.body.result.records, word).toEqual([{ _id: id }]);
+      const inColumn = await action('datastore_search', { resource_id: WIDE_200, q: { [column]: word }, fields: '_id' });
+      expect(inColumn.body.result.records, column).toEqual([{ _id: id }]);
+    }
+  });
+});
+
 describe('the lifecycle of a wide table', () => {
   it('keeps the previous wide table served when a new file fails, then drops every table of the old one on a swap', async () => {
     await ready();
