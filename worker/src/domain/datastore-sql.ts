@@ -65,6 +65,18 @@ function tablesRead(node: unknown, found = new Set<string>()): Set<string> {
   return found;
 }
 
+/**
+ * The regenerated SQL writes names between double quotes without doubling one inside (a `x"…` name in backticks
+ * would end the name and let the rest run as SQL): names holding one are refused. String literals are written
+ * back escaped.
+ */
+function quotesChecked(node: Node): void {
+  const literal = node.type === 'single_quote_string' || node.type === 'double_quote_string';
+  for (const [key, value] of Object.entries(node)) {
+    if (typeof value === 'string' && value.includes('"') && !(literal && key === 'value')) throw new SqlRefused({ key: 'datastore.sql.quoteInName' });
+  }
+}
+
 /** Parses and checks; throws SqlRefused with the reason in French. */
 export function parseQuery(sql: string): ParsedQuery {
   if (sql.trim() === '') throw new SqlRefused({ key: 'datastore.sql.empty' });
@@ -93,12 +105,14 @@ export function parseQuery(sql: string): ParsedQuery {
     }
     if (!isNode(node)) return;
     let scope = ctes;
+    quotesChecked(node);
     if (typeof node.type === 'string' && !NODE_TYPES.has(node.type)) {
       throw new SqlRefused({ key: 'datastore.sql.construct', params: { construct: node.type } });
     }
     if (node.type === 'select' && Array.isArray(node.with)) {
       const names = new Set(ctes);
       for (const cte of node.with as Node[]) {
+        if (isNode(cte.name)) quotesChecked(cte.name);
         const name = (isNode(cte.name) ? String(cte.name.value) : String(cte.name)).toLowerCase();
         // SQLite makes a CTE recursive when it reads itself, with or without the RECURSIVE keyword.
         if (cte.recursive || tablesRead(cte.stmt).has(name)) throw new SqlRefused({ key: 'datastore.sql.recursive' });

@@ -113,8 +113,8 @@ export async function finishJob(db: D1Database, resourceId: string, jobId: strin
  */
 export async function swapIn(db: D1Database, resourceId: string, jobId: string, table: string, ftsTable: string | null,
   fields: DatastoreField[], rowCount: number, sha256: string | null, report: IngestReport, now: string): Promise<{ swapped: boolean; old: string[] }> {
-  const current = await db.prepare('SELECT table_name, fts_table FROM datastore_resources WHERE resource_id = ?').bind(resourceId)
-    .first<{ table_name: string | null; fts_table: string | null }>();
+  const current = await db.prepare('SELECT table_name FROM datastore_resources WHERE resource_id = ?').bind(resourceId)
+    .first<{ table_name: string | null }>();
   const result = await db.prepare(
     `UPDATE datastore_resources SET table_name = ?3, fts_table = ?4, fields = ?5, row_count = ?6, source_sha256 = ?7, ingested_at = ?8,
        job_state = 'done', job_table = NULL, rows_loaded = ?6, report = ?9, job_finished_at = ?8
