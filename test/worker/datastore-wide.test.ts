@@ -82,6 +82,11 @@ describe('a 450-column file', () => {
     expect(result.records[0]).toMatchObject({ _id: 2, code: 'C2', v2: 4, v150: 300, commune: 'Alès', v400: 800, remarque: 'note verte' });
     expect(result.records[1]).toMatchObject({ _id: 3, code: 'C3', v449: 1347, commune: 'Uzès' });
     expect(result._links.next).toContain('offset=3');
+    const sorted = await search({ filters: { commune: 'Nîmes' }, q: 'verte', sort: 'v400 desc', limit: 3, offset: 1 });
+    expect(sorted.total).toBe(8);
+    expect(sorted.records.map((r: any) => [r._id, r.code, r.v400, r.remarque])).toEqual([
+      [25, 'C25', 25 * 400, 'note verte'], [22, 'C22', 22 * 400, 'note verte'], [19, 'C19', 19 * 400, 'note verte'],
+    ]);
     const lists = await search({ limit: 1, records_format: 'lists' });
     expect(lists.records[0]).toHaveLength(451);
     expect(lists.records[0].slice(-2)).toEqual([449, 'note rouge']);
