@@ -159,4 +159,57 @@ describe('datastore explorer', () => {
     await visitor.close();
     await page.close();
   }, 600_000);
+
+  it('explore a census-style file of 300 columns: filter, sort and chart columns stored in its third table', async () => {
+    // INSEE-style: a commune, then 298 counts, then the département (column 300, in the fourth table).
+    const header = ['commune', ...Array.from({ length: 298 }, (_, i) => `P21_POP${String(i + 1).padStart(3, '0')}`), 'departement'];
+    const lines = [header.join(',')];
+    for (let r = 1; r <= 60; r++) lines.push([`Commune ${r}`, ...Array.from({ length: 298 }, (_, i) => String(r * (i + 1))), r % 2 === 0 ? '34' : '30'].join(','));
+    const file = join(mkdtempSync(join(tmpdir(), 'portail-explorer-')), 'recensement.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${portal}/user/login`);
+    await page.fill('#field-identifier', 'analyste');
+    await page.fill('#field-password', PASSWORD);
+    await page.locator('form[action="/user/login"] button[type="submit"]').click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/user/login'));
+    await page.goto(`${portal}/user/datasets/${dataset.id}/resources/new`);
+    await page.fill('#field-title', 'Recensement');
+    await page.setInputFiles('#field-file', file);
+    await expect.poll(() => page.locator('[data-upload-progress] progress').getAttribute('value'), { timeout: 60_000, interval: 100 }).toBe('100');
+    await page.getByRole('button', { name: 'Enregistrer la ressource' }).click();
+    await page.waitForURL(/\/resources\/[0-9a-f-]+\/edit\?saved/);
+    const resourceId = /resources\/([0-9a-f-]+)\/edit/.exec(page.url())![1]!;
+    await page.goto(`${portal}/user/datasets/${dataset.id}/resources/${resourceId}/datastore`);
+    await page.getByRole('heading', { name: 'Rapport de chargement' }).waitFor({ timeout: 240_000 });
+    expect(await page.locator('[data-progress-state]').textContent()).toBe('Données requêtables');
+
+    await page.goto(`${portal}/dataset/${dataset.slug}/resource/${resourceId}`);
+    const status = page.locator('#explorer-panel-grid .explorer-status');
+    await expect.poll(() => status.textContent()).toBe('Lignes 1 à 25 sur 60');
+    expect(await page.locator('#explorer-panel-grid thead th').count()).toBe(300);
+    await page.getByLabel('Filtrer « departement » (valeur exacte)').fill('34');
+    await page.getByLabel('Filtrer « departement » (valeur exacte)').press('Enter');
+    await expect.poll(() => status.textContent()).toBe('Lignes 1 à 25 sur 30');
+    await page.getByRole('button', { name: 'Trier par « P21_POP250 »' }).click();
+    await page.getByRole('button', { name: 'Trier par « P21_POP250 »' }).click();
+    await expect.poll(() => page.locator('th[data-column="P21_POP250"]').getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(() => page.locator('#explorer-panel-grid tbody tr:first-child td:first-child').textContent()).toBe('Commune 60');
+    expect(await page.locator('#explorer-panel-grid tbody tr:first-child td:nth-child(250)').textContent()).toBe((60 * 249).toLocaleString('fr-FR'));
+    await expectAccessible(page);
+    await screenshot(page, 'datastore-explorer-wide-grid');
+
+    await page.getByRole('tab', { name: 'Graphique' }).click();
+    await page.getByLabel('Type de graphique').selectOption('bar');
+    await page.getByLabel('Axe X (catégories)').selectOption('departement');
+    await page.getByLabel('Agrégation par catégorie').selectOption('sum');
+    await page.getByLabel('P21_POP298', { exact: true }).check();
+    await page.getByRole('button', { name: 'Tracer le graphique' }).click();
+    await page.locator('.explorer-chart canvas').waitFor();
+    await page.locator('.explorer-chart-data summary').click();
+    expect((await page.locator('.explorer-chart-data tbody tr th').allTextContents()).sort()).toEqual(['30', '34']);
+    await screenshot(page, 'datastore-explorer-wide-chart');
+    await page.close();
+  }, 600_000);
 });

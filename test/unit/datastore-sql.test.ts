@@ -23,7 +23,7 @@ describe('datastore SQL sandbox', () => {
   });
 
   it('runs SQL regenerated from the checked tree, with internal table names and a row cap', () => {
-    const sql = rewriteQuery(parseQuery(`SELECT "${RES}".a FROM "${RES}" /* ; DROP TABLE x */ LIMIT 999999999`), new Map([[RES, 'ds_abc_1']]), 32001);
+    const sql = rewriteQuery(parseQuery(`SELECT "${RES}".a FROM "${RES}" /* ; DROP TABLE x */ LIMIT 999999999`), new Map([[RES, { table: 'ds_abc_1', fields: [{ id: 'a', type: 'text' as const }] }]]), 32001).sql;
     expect(sql).toBe(`SELECT * FROM (SELECT "${RES}"."a" FROM "ds_abc_1" AS "${RES}" LIMIT 999999999) LIMIT 32001`);
     expect(sql).not.toContain('DROP');
   });
@@ -56,5 +56,29 @@ describe('datastore SQL sandbox', () => {
     const sql = `SELECT CASE WHEN a THEN 1 ELSE 2 END, CAST(a AS REAL), -a, a BETWEEN 1 AND 2, a IN (1, 2), (SELECT max(b) FROM "${RES}"),
       row_number() OVER (PARTITION BY a ORDER BY b), strftime('%Y', d) FROM "${RES}" WHERE x LIKE 'a%' OR y IS NULL ORDER BY 1 DESC`;
     expect(parseQuery(sql).resourceIds).toEqual([RES]);
+  });
+});
+
+describe('wide resources in SQL', () => {
+  const fields = Array.from({ length: 200 }, (_, i) => ({ id: `m${i + 1}`, type: 'integer' as const }));
+  const tables = new Map([[RES, { table: 'ds_w_1', fields }]]);
+
+  it('joins only the group tables a query uses and qualifies their columns', () => {
+    const { sql, columns } = rewriteQuery(parseQuery(`SELECT m1, "m150", sum(m199) AS s FROM "${RES}" WHERE M120 > 3 GROUP BY m1`), tables, 10);
+    expect(columns).toBeNull();
+    expect(sql).toBe(`SELECT * FROM (SELECT "m1", "${RES}:c1"."m150", SUM("${RES}:c2"."m199") AS "s" FROM "ds_w_1" AS "${RES}" `
+      + `LEFT JOIN "ds_w_1_c1" AS "${RES}:c1" ON "${RES}:c1"."_id" = "${RES}"."_id" LEFT JOIN "ds_w_1_c2" AS "${RES}:c2" ON "${RES}:c2"."_id" = "${RES}"."_id" `
+      + `WHERE "${RES}:c1"."M120" > 3 GROUP BY "m1") LIMIT 10`);
+  });
+
+  it('writes * out and packs a result wider than 100 columns as JSON arrays, ordering by what the aliases name', () => {
+    const { sql, columns } = rewriteQuery(parseQuery(`SELECT *, m150 * 2 AS double FROM "${RES}" ORDER BY double DESC, 1`), tables, 10);
+    expect(columns).toEqual(['_id', ...fields.map((f) => f.id), 'double']);
+    expect(sql.match(/json_array\(/g)).toHaveLength(3);
+    expect(sql).toContain(`ORDER BY "${RES}:c1"."m150" * 2 DESC, "${RES}"."_id" ASC`);
+  });
+
+  it('refuses a * next to a subquery whose columns it cannot know', () => {
+    expect(() => rewriteQuery(parseQuery(`SELECT * FROM "${RES}", (SELECT 1 AS one) s`), tables, 10)).toThrow(SqlRefused);
   });
 });

@@ -21,9 +21,11 @@ beforeEach(async () => {
 
 // The datastore starts empty too: its registry and every per-resource table.
 beforeEach(async () => {
-  const tables = await env.DATASTORE.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ds\\_%' ESCAPE '\\' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\'")
+  const tables = await env.DATASTORE.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ds\\_%' ESCAPE '\\'")
     .all<{ name: string }>();
-  const ordered = tables.results.map((t) => t.name).sort((a, b) => Number(b.endsWith('_fts')) - Number(a.endsWith('_fts')));
+  // FTS tables (`_fts`, `_fts2`…) first, their shadow tables go with them.
+  const ordered = tables.results.map((t) => t.name).filter((n) => !/_fts\d*_(data|idx|docsize|config|content)$/.test(n))
+    .sort((a, b) => Number(/_fts\d*$/.test(b)) - Number(/_fts\d*$/.test(a)));
   await env.DATASTORE.batch([
     ...ordered.map((name) => env.DATASTORE.prepare(`DROP TABLE IF EXISTS "${name}"`)),
     env.DATASTORE.prepare('DELETE FROM datastore_resources'),

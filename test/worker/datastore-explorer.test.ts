@@ -35,9 +35,9 @@ beforeEach(async () => {
 });
 
 /** Publishes the CSV through the contributor form; returns the new resource's id (not yet ingested). */
-async function publish(cookie = contributor, access = 'public'): Promise<string> {
+async function publish(cookie = contributor, access = 'public', bytes = CSV): Promise<string> {
   const response = await postResourceForm(`/user/datasets/${datasetId}/resources/new`, { title: 'Communes', resource_type: 'raw', mode: 'upload', access_level: access },
-    cookie, { name: 'communes.csv', bytes: CSV, type: 'text/csv' });
+    cookie, { name: 'communes.csv', bytes, type: 'text/csv' });
   expect(response.status).toBe(303);
   return /resources\/([^/]+)\/edit/.exec(response.headers.get('location')!)![1]!;
 }
@@ -97,6 +97,20 @@ describe('the resource page', () => {
     expect(config(await (await page(`/dataset/${datasetId}/resource/${id}`, outsider)).text()).csrf).toBeNull();
     expect(config(await (await page(`/dataset/${datasetId}/resource/${id}`, contributor)).text()).csrf).toMatch(/^[a-z2-7]{32}$/);
     expect((await page(`/dataset/${datasetId}/resource/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
+  });
+
+  it('embeds the explorer of a 150-column resource, whose view may chart columns of its second table', async () => {
+    const header = ['commune', ...Array.from({ length: 148 }, (_, i) => `annee_${1901 + i}`), 'departement'];
+    const rows = ['Montpellier', 'Nîmes', 'Béziers'].map((c, r) => [c, ...Array.from({ length: 148 }, (_, i) => String(r * 1000 + i)), r === 1 ? '30' : '34']);
+    const id = await publish(contributor, 'public', [header, ...rows].map((row) => row.join(',')).join('\n'));
+    await runIngest(id);
+    const island = config(await (await page(`/dataset/${datasetId}/resource/${id}`)).text());
+    expect(island.fields).toHaveLength(150);
+    expect(island.fields[149]).toMatchObject({ id: 'departement', type: 'integer' });
+    const view = { chart: { type: 'bar', x: 'departement', series: ['annee_2048'], aggregation: 'sum' }, title: '2048' };
+    expect((await postForm(viewPath(id), { view: JSON.stringify(view) }, contributor)).status).toBe(200);
+    const { body } = await action('datastore_search_sql', { sql: chartSql(view.chart as never, id) });
+    expect(body.result.records).toEqual([{ x: 34, s0: 147 + 2147 }, { x: 30, s0: 1147 }]);
   });
 
   it('hides a draft dataset’s resource from visitors', async () => {

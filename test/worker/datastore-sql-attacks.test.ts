@@ -71,6 +71,10 @@ const REFUSED: Array<[string, string, number]> = [
   ['a restricted resource in a scalar subquery', `SELECT (SELECT count(*) FROM ${P}) AS n`, 403],
   ['a restricted resource in EXISTS', `SELECT "Commune" FROM ${R} WHERE EXISTS (SELECT 1 FROM ${P} WHERE "materiau" = 'fonte')`, 403],
   ['a restricted resource in a join', `SELECT * FROM ${R} JOIN ${P} ON 1 = 1`, 403],
+  ['a backtick alias closing its quotes to read the schema', `SELECT "Commune" AS \`x", (SELECT group_concat(name) FROM sqlite_master) AS "y\` FROM ${R}`, 409],
+  ['a backtick column name closing its quotes', `SELECT \`Commune" FROM sqlite_master --\` FROM ${R}`, 409],
+  ['a backtick table alias closing its quotes', `SELECT t."Commune" FROM ${R} AS \`t" JOIN sqlite_master AS "m\``, 409],
+  ['a backtick CTE name closing its quotes', 'WITH `w" AS (SELECT name FROM sqlite_master) SELECT * FROM "w` AS (SELECT 1) SELECT * FROM `w" AS (SELECT name FROM sqlite_master) SELECT * FROM "w`', 409],
 ];
 
 describe('datastore_search_sql attack suite', () => {
@@ -82,6 +86,7 @@ describe('datastore_search_sql attack suite', () => {
     expect(body.success).toBe(false);
     expect(body.error.__type).toBe({ 403: 'Authorization Error', 404: 'Not Found Error', 409: 'Validation Error' }[status]);
     expect(JSON.stringify(body)).not.toContain('canalisation;');
+    expect(JSON.stringify(body)).not.toContain('datastore_resources,');
     // Nothing was written or dropped.
     const entry = await readEntry(env.DATASTORE, RES_COMMUNES);
     expect((await action('datastore_search', { resource_id: RES_COMMUNES, limit: 0 })).body.result.total).toBe(5);

@@ -158,10 +158,11 @@ export function mountGrid(root: HTMLElement, config: Config, t: Translate): void
       });
       if (mine !== request) return;
       alert.replaceChildren();
-      const ids = result.fields.map((f) => f.id);
+      // Looked up once per page, not per cell: a wide resource has hundreds of columns.
+      const position = new Map(result.fields.map((f, i) => [f.id, i]));
       const types = result.fields.map((f) => TYPE_KEYS[f.type] ?? 'text');
       tbody.replaceChildren(...result.records.map((row) => el('tr', {}, ...fields.map((f) => {
-        const i = ids.indexOf(f.id);
+        const i = position.get(f.id) ?? -1;
         const type = types[i] ?? 'text';
         return el('td', { class: type === 'integer' || type === 'decimal' ? 'numeric' : '' }, cellText(row[i], type, t));
       }))));

@@ -4,8 +4,6 @@
 import type { Notice } from './datastore-types';
 
 export const MAX_COLUMN_NAME = 63;
-/** D1 allows 100 columns per table, `_id` included. */
-export const MAX_COLUMNS = 99;
 
 export interface Column {
   /** SQL name. */

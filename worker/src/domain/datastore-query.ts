@@ -1,6 +1,7 @@
 // datastore_search as CKAN defines it (ckanext-datastore 2.11): parameter validation and the SQL it runs.
 // Identifiers only ever come from the resource's own field list; values are bound.
 import { quoteId } from './datastore-columns';
+import { layoutOf, MAX_RESULT_COLUMNS } from './datastore-layout';
 import { readAs, type ColumnType, type Notice } from './datastore-types';
 
 export const DEFAULT_LIMIT = 100;
@@ -16,6 +17,12 @@ export interface DatastoreField {
 
 export type RecordsFormat = 'objects' | 'lists' | 'csv' | 'tsv';
 
+export interface SortItem {
+  id: string;
+  /** `ASC`, `DESC`, `NULLS FIRST`… as validated. */
+  order: string;
+}
+
 export interface SearchPlan {
   resourceId: string;
   fields: DatastoreField[];
@@ -23,7 +30,7 @@ export interface SearchPlan {
   q: string | Record<string, string> | null;
   plain: boolean;
   distinct: boolean;
-  sort: string | null;
+  sort: SortItem[] | null;
   limit: number;
   offset: number;
   includeTotal: boolean;
@@ -138,15 +145,19 @@ export function planSearch(params: Params, columns: readonly DatastoreField[], e
     }
   }
 
-  let sort: string | null = null;
+  let sort: SortItem[] | null = null;
   const sortItems = list(params.sort);
   if (sortItems) {
     sort = sortItems.map((item) => {
       const m = /^"?([^"\s]+)"?(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$/i.exec(item);
       if (!m) throw new ParamError('sort', { key: 'datastore.param.sort', params: { item } });
       const field = known(m[1]!, 'sort');
-      return [quoteId(field.id), m[2]?.toUpperCase(), m[3] ? `NULLS ${m[3].toUpperCase()}` : undefined].filter(Boolean).join(' ');
-    }).join(', ');
+      return { id: field.id, order: [m[2]?.toUpperCase(), m[3] ? `NULLS ${m[3].toUpperCase()}` : undefined].filter(Boolean).join(' ') };
+    });
+  }
+  // DISTINCT runs in one SELECT, which D1 limits to 100 columns.
+  if (distinct && fields.length > MAX_RESULT_COLUMNS) {
+    throw new ParamError('fields', { key: 'datastore.param.distinctTooWide', params: { count: fields.length, max: MAX_RESULT_COLUMNS } });
   }
 
   const format = String(params.records_format ?? 'objects');
@@ -183,12 +194,35 @@ export interface SearchSql {
   values: unknown[];
   countSql: string;
   countValues: unknown[];
+  /**
+   * Set when the requested fields are more than one result set holds (wide resources): `sql` then returns the
+   * page's `_id`s only, and each group table's fields are read by these statements (bound to the ids as a JSON
+   * array) and merged by `_id` in the order of `sql`.
+   */
+  groups: GroupRead[] | null;
 }
 
-/** The SELECT (and its COUNT) for a plan against a datastore table and its full-text index. */
-/** `afterId` pages an export by `_id` instead of OFFSET (only without a sort). */
-export function searchSql(plan: SearchPlan, table: string, ftsTable: string | null, columns: readonly DatastoreField[], afterId?: number): SearchSql {
+export interface GroupRead {
+  sql: string;
+  /** Positions in `plan.fields` of the columns after `_id`. */
+  positions: number[];
+}
+
+/**
+ * The SELECT (and its COUNT) for a plan against a datastore table, its group tables (datastore-layout.ts) and
+ * their full-text indexes. Every column is qualified by its table's alias (`t0` the main table, `t1`… the groups),
+ * and only the groups a query touches are joined. `afterId` pages an export by `_id` instead of OFFSET (only
+ * without a sort).
+ */
+export function searchSql(plan: SearchPlan, table: string, columns: readonly DatastoreField[], afterId?: number): SearchSql {
+  const layout = layoutOf(table, columns);
   const types = new Map([[ID_FIELD.id, ID_FIELD.type], ...columns.map((c) => [c.id, c.type] as const)]);
+  const groupOf = (id: string) => layout.groupOf.get(id)!;
+  const col = (id: string) => `t${groupOf(id)}.${quoteId(id)}`;
+  const from = (ids: Iterable<string>) => {
+    const groups = [...new Set([...ids].map(groupOf))].filter((g) => g > 0).sort((a, b) => a - b);
+    return `${quoteId(table)} AS t0${groups.map((g) => ` JOIN ${quoteId(layout.tables[g]!)} AS t${g} ON t${g}._id = t0._id`).join('')}`;
+  };
   const where: string[] = [];
   const values: unknown[] = [];
   for (const [name, value] of Object.entries(plan.filters)) {
@@ -196,38 +230,67 @@ export function searchSql(plan: SearchPlan, table: string, ftsTable: string | nu
     const items = (Array.isArray(value) ? value : [value]) as Array<string | number | boolean | null>;
     const present = items.filter((v) => v !== null).map((v) => readAs(v!, type));
     const parts: string[] = [];
-    if (present.length === 1) parts.push(`${quoteId(name)} = ?`);
-    else if (present.length > 1) parts.push(`${quoteId(name)} IN (${present.map(() => '?').join(', ')})`);
-    if (items.some((v) => v === null)) parts.push(`${quoteId(name)} IS NULL`);
+    if (present.length === 1) parts.push(`${col(name)} = ?`);
+    else if (present.length > 1) parts.push(`${col(name)} IN (${present.map(() => '?').join(', ')})`);
+    if (items.some((v) => v === null)) parts.push(`${col(name)} IS NULL`);
     values.push(...present);
     where.push(parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`);
   }
-  if (plan.q !== null) {
-    if (!ftsTable) {
-      where.push('0');
-    } else {
-      const match = typeof plan.q === 'string'
-        ? ftsQuery(plan.q, plan.plain)
-        : Object.entries(plan.q).map(([name, term]) => `${name} : (${ftsQuery(term, plan.plain)})`).join(' AND ');
-      where.push(`_id IN (SELECT rowid FROM ${quoteId(ftsTable)} WHERE ${quoteId(ftsTable)} MATCH ?)`);
+  // A narrow table's query is bound; with several FTS tables it is written as a literal, so it takes one bound
+  // value less, whatever the width (D1 binds at most 100).
+  const matchOperand = (match: string) => {
+    if (layout.fts.length === 1) {
       values.push(match);
+      return '?';
+    }
+    return `'${match.replace(/\u0000/g, '').replace(/'/g, "''")}'`;
+  };
+  if (plan.q !== null) {
+    if (layout.fts.length === 0) {
+      where.push('0');
+    } else if (typeof plan.q === 'string') {
+      // Each FTS table indexes up to 90 text columns of one group: a row matches when one of them matches.
+      const operand = matchOperand(ftsQuery(plan.q, plan.plain));
+      where.push(`t0._id IN (${layout.fts.map((f) => `SELECT rowid FROM ${quoteId(f.name)} WHERE ${quoteId(f.name)} MATCH ${operand}`).join(' UNION ')})`);
+    } else {
+      for (const f of layout.fts) {
+        const terms = Object.entries(plan.q).filter(([name]) => f.columns.includes(name));
+        if (terms.length === 0) continue;
+        const operand = matchOperand(terms.map(([name, term]) => `${name} : (${ftsQuery(term, plan.plain)})`).join(' AND '));
+        where.push(`t0._id IN (SELECT rowid FROM ${quoteId(f.name)} WHERE ${quoteId(f.name)} MATCH ${operand})`);
+      }
     }
   }
+  const filterIds = Object.keys(plan.filters);
   const countWhere = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   const countValues = [...values];
   if (afterId !== undefined) {
-    where.push('_id > ?');
+    where.push('t0._id > ?');
     values.push(afterId);
   }
   const whereSql = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-  const columnsSql = plan.fields.map((f) => quoteId(f.id)).join(', ');
-  const order = plan.sort ?? (plan.distinct ? null : '_id');
-  const sql = `SELECT ${plan.distinct ? 'DISTINCT ' : ''}${columnsSql} FROM ${quoteId(table)}${whereSql}`
-    + `${order ? ` ORDER BY ${order}` : ''} LIMIT ? OFFSET ?`;
+  const sortIds = (plan.sort ?? []).map((s) => s.id);
+  const order = plan.sort ? plan.sort.map((s) => [col(s.id), s.order].filter(Boolean).join(' ')).join(', ') : plan.distinct ? null : 't0._id';
+  const orderSql = order ? ` ORDER BY ${order}` : '';
+  const fieldIds = plan.fields.map((f) => f.id);
+  const columnsSql = fieldIds.map(col).join(', ');
   const countSql = plan.distinct
-    ? `SELECT count(*) AS total FROM (SELECT DISTINCT ${columnsSql} FROM ${quoteId(table)}${countWhere})`
-    : `SELECT count(*) AS total FROM ${quoteId(table)}${countWhere}`;
-  return { sql, values: [...values, plan.limit, plan.offset], countSql, countValues };
+    ? `SELECT count(*) AS total FROM (SELECT DISTINCT ${columnsSql} FROM ${from([...fieldIds, ...filterIds])}${countWhere})`
+    : `SELECT count(*) AS total FROM ${from(filterIds)}${countWhere}`;
+  if (plan.fields.length <= MAX_RESULT_COLUMNS) {
+    const sql = `SELECT ${plan.distinct ? 'DISTINCT ' : ''}${columnsSql} FROM ${from([...fieldIds, ...filterIds, ...sortIds])}${whereSql}${orderSql} LIMIT ? OFFSET ?`;
+    return { sql, values: [...values, plan.limit, plan.offset], countSql, countValues, groups: null };
+  }
+  const sql = `SELECT t0._id FROM ${from([...filterIds, ...sortIds])}${whereSql}${orderSql} LIMIT ? OFFSET ?`;
+  const groups = layout.tables.flatMap((groupName, g) => {
+    const positions = plan.fields.flatMap((f, i) => (f.id !== '_id' && groupOf(f.id) === g ? [i] : []));
+    if (positions.length === 0) return [];
+    return [{
+      sql: `SELECT _id, ${positions.map((i) => quoteId(plan.fields[i]!.id)).join(', ')} FROM ${quoteId(groupName)} WHERE _id IN (SELECT value FROM json_each(?))`,
+      positions,
+    }];
+  });
+  return { sql, values: [...values, plan.limit, plan.offset], countSql, countValues, groups };
 }
 
 /** CSV or TSV text of rows, without a header (CKAN's records_format=csv/tsv). */

@@ -5,8 +5,9 @@
 // failure leaves the previous table served.
 import type { Env } from '../env';
 import type { JobMessage } from '../store/queue';
-import { normaliseColumns, MAX_COLUMNS, quoteId, type Column } from '../domain/datastore-columns';
-import { cellLiteral, ColumnStats, READING_TYPE, sqlLiteral, sqlType, type Example, type Notice, type Reading } from '../domain/datastore-types';
+import { normaliseColumns, quoteId, type Column } from '../domain/datastore-columns';
+import { createStatements, ftsStatements, layoutOf, MAX_COLUMNS, RowInserts, siblingTables, type Layout } from '../domain/datastore-layout';
+import { cellLiteral, ColumnStats, READING_TYPE, type Example, type Notice, type Reading } from '../domain/datastore-types';
 import { csvSource, EncodingMismatch, excelSource, geojsonSource, jsonSource, tabularKind, type SourceRow, type TabularSource } from '../domain/datastore-sources';
 import { TabularError } from '../domain/datastore-text';
 import type { DatastoreField } from '../domain/datastore-query';
@@ -143,13 +144,13 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
   const table = tableNameFor(resourceId);
   const stale = await startJob(db, resourceId, jobId, table, new Date().toISOString());
   const served = (await readEntry(db, resourceId))?.tableName;
-  if (stale && stale !== served) await dropTables(db, [`${stale}_fts`, stale]);
+  if (stale && stale !== served) await dropTables(db, siblingTables(stale));
 
   const report: IngestReport = { format: '', rows: 0, columns: [], warnings: [], errors: [], durationMs: 0 };
   const end = async (state: 'failed' | 'skipped', notice: Notice) => {
     (state === 'failed' ? report.errors : report.warnings).push(render(notice));
     report.durationMs = Date.now() - started;
-    await dropTables(db, [`${table}_fts`, table]);
+    await dropTables(db, siblingTables(table));
     await finishJob(db, resourceId, jobId, state, report, new Date().toISOString());
   };
 
@@ -170,18 +171,19 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
       return await end('failed', { key: 'datastore.error.tooManyColumns', params: { count: source.titles.length, max: MAX_COLUMNS } });
     }
     const { columns, notices: nameNotices } = normaliseColumns(source.titles);
-    const target: LoadTarget = { db, resourceId, jobId, table };
-    const read = await withEncodingFallback(source, () => loadInOnePass(target, source, columns), () => dropTables(db, [table]));
+    const target: LoadTarget = { db, resourceId, jobId };
+    const read = await withEncodingFallback(source, () => loadInOnePass(target, table, source, columns), () => dropTables(db, siblingTables(table)));
     const { inference } = read;
     let loaded = read.loaded;
     const readAt = Date.now();
     Object.assign(report, source.details);
     const fields = fieldsOf(columns, inference.readings);
+    const layout = layoutOf(table, fields);
     if (inference.readings.some((r, i) => r !== read.guess[i])) {
       // The first rows' types did not hold for the whole file: load again with the types the whole file has.
-      await dropTables(db, [table]);
-      await createTable(db, table, fields);
-      loaded = await loadAgain(target, source, inference.readings, inference.rows);
+      await dropTables(db, siblingTables(table));
+      await createTables(db, layout, fields);
+      loaded = await loadAgain(target, layout, source, inference.readings, inference.rows);
     }
     const loadedAt = Date.now();
 
@@ -189,16 +191,10 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
       .map((f, i) => ({ f, s: inference.stats[i]! }))
       .filter(({ f, s }) => f.type !== 'geometry' && s.distinct !== null && s.nonNull > 0 && inference.rows > 1000)
       .slice(0, MAX_INDEXES);
-    const textFields = fields.filter((f) => f.type === 'text');
-    const ftsTable = textFields.length > 0 ? `${table}_fts` : null;
-    const finishing = indexed.map(({ f }, i) => db.prepare(`CREATE INDEX ${quoteId(`${table}_i${i}`)} ON ${quoteId(table)} (${quoteId(f.id)})`));
-    if (ftsTable) {
-      finishing.push(db.prepare(`CREATE VIRTUAL TABLE ${quoteId(ftsTable)} USING fts5(${textFields.map((f) => quoteId(f.id)).join(', ')}, `
-        + `content=${sqlLiteral(table)}, content_rowid='_id', tokenize='unicode61 remove_diacritics 2')`));
-      // A 16 MB term buffer (FTS5's default is 1 MB) writes fewer, larger segments: about a fifth less build time.
-      finishing.push(db.prepare(`INSERT INTO ${quoteId(ftsTable)} (${quoteId(ftsTable)}, rank) VALUES ('hashsize', 16777216)`));
-      finishing.push(db.prepare(`INSERT INTO ${quoteId(ftsTable)} (${quoteId(ftsTable)}) VALUES ('rebuild')`));
-    }
+    const ftsTable = layout.fts[0]?.content === table ? layout.fts[0].name : null;
+    const finishing = indexed.map(({ f }, i) =>
+      db.prepare(`CREATE INDEX ${quoteId(`${table}_i${i}`)} ON ${quoteId(layout.tables[layout.groupOf.get(f.id)!]!)} (${quoteId(f.id)})`));
+    finishing.push(...ftsStatements(layout).map((sql) => db.prepare(sql)));
     if (finishing.length > 0) await db.batch(finishing);
 
     report.rows = loaded;
@@ -207,7 +203,7 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     report.durationMs = Date.now() - started;
     report.phasesMs = { read: readAt - started, reload: loadedAt - readAt, index: Date.now() - loadedAt };
     const { swapped, old } = await swapIn(db, resourceId, jobId, table, ftsTable, fields, loaded, resource.sha256, report, new Date().toISOString());
-    await dropTables(db, swapped ? old : [`${table}_fts`, table]);
+    await dropTables(db, swapped ? old : siblingTables(table));
     if (swapped && resource.datasetPublished) {
       await publishChange(env, await changeStatement(env.DB, 'datastore ready', { type: 'dataset', id: resource.datasetId }).run());
     }
@@ -218,58 +214,50 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
   }
 }
 
+/** Where a load writes: the resource's job (for progress) in the DATASTORE database. */
 interface LoadTarget {
   db: D1Database;
   resourceId: string;
   jobId: string;
-  table: string;
 }
 
 const fieldsOf = (columns: Column[], readings: Reading[]): DatastoreField[] =>
   columns.map((c, i) => ({ id: c.id, label: c.label, type: READING_TYPE[readings[i]!] }));
 
-async function createTable(db: D1Database, table: string, fields: DatastoreField[]): Promise<void> {
-  await db.prepare(`CREATE TABLE ${quoteId(table)} (_id INTEGER PRIMARY KEY, ${fields.map((f) => `${quoteId(f.id)} ${sqlType(f.type)}`).join(', ')})`).run();
+async function createTables(db: D1Database, layout: Layout, fields: DatastoreField[]): Promise<void> {
+  await db.batch(createStatements(layout, fields).map((sql) => db.prepare(sql)));
 }
 
 /**
- * Rows written as multi-row INSERTs with inline literals, several statements per D1 batch, the progress with each
- * batch. One batch is in flight while the next is built.
+ * Rows written as multi-row INSERTs with inline literals into every table of the layout, several statements per
+ * D1 batch, the progress with each batch. One batch is in flight while the next is built.
  */
 class TableWriter {
   rows = 0;
-  private readonly prefix: string;
-  private values: string[] = [];
-  private bytes: number;
-  private statements: D1PreparedStatement[] = [];
+  private readonly inserts: RowInserts;
+  /** One row's literals, reused: RowInserts reads them at once. */
+  private readonly literals: string[];
   private inFlight: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly target: LoadTarget, private readonly readings: readonly Reading[], private readonly estimateRows: (rows: number) => number | null) {
-    this.prefix = `INSERT INTO ${quoteId(target.table)} VALUES `;
-    this.bytes = this.prefix.length;
+  constructor(private readonly target: LoadTarget, layout: Layout, private readonly readings: readonly Reading[],
+    private readonly estimateRows: (rows: number) => number | null) {
+    this.inserts = new RowInserts(layout, STATEMENT_BYTES);
+    this.literals = new Array<string>(readings.length);
   }
 
   /** Adds a row; true when a batch is ready to `flush()`. */
   add(cells: ReadonlyArray<string | null>): boolean {
-    const readings = this.readings;
-    let tuple = `(${++this.rows}`;
-    for (let i = 0; i < readings.length; i++) tuple += `,${cellLiteral(cells[i] ?? null, readings[i]!)}`;
-    tuple += ')';
-    // An upper bound of the UTF-8 size, cheap to compute: 3 bytes per character as soon as one is not ASCII.
-    const size = /[^\x00-\x7f]/.test(tuple) ? tuple.length * 3 : tuple.length;
-    if (this.bytes + size + 1 > STATEMENT_BYTES) this.endStatement();
-    this.values.push(tuple);
-    this.bytes += size + 1;
-    return this.statements.length >= STATEMENTS_PER_BATCH;
+    const { readings, literals } = this;
+    for (let i = 0; i < readings.length; i++) literals[i] = cellLiteral(cells[i] ?? null, readings[i]!);
+    this.inserts.add(++this.rows, literals);
+    return this.inserts.full.length >= STATEMENTS_PER_BATCH;
   }
 
   async flush(): Promise<void> {
-    this.endStatement();
-    if (this.statements.length === 0) return;
     const { db, resourceId, jobId } = this.target;
-    this.statements.push(progressStatement(db, resourceId, jobId, this.rows, this.estimateRows(this.rows)));
-    const sending = this.statements;
-    this.statements = [];
+    const sending = this.inserts.drain().map((sql) => db.prepare(sql));
+    if (sending.length === 0) return;
+    sending.push(progressStatement(db, resourceId, jobId, this.rows, this.estimateRows(this.rows)));
     await this.inFlight;
     this.inFlight = db.batch(sending);
   }
@@ -280,16 +268,9 @@ class TableWriter {
     return this.rows;
   }
 
-  /** Waits for the batch in flight, whatever its outcome (before the table is dropped after a failure). */
+  /** Waits for the batch in flight, whatever its outcome (before the tables are dropped after a failure). */
   async settle(): Promise<void> {
     await this.inFlight.catch(() => undefined);
-  }
-
-  private endStatement(): void {
-    if (this.values.length === 0) return;
-    this.statements.push(this.target.db.prepare(this.prefix + this.values.join(',')));
-    this.values = [];
-    this.bytes = this.prefix.length;
   }
 }
 
@@ -297,18 +278,20 @@ class TableWriter {
 const GUESS_ROWS = 2000;
 
 /**
- * One pass over the source: the first rows give the table's types, then every row is both learnt from and
+ * One pass over the source: the first rows give the tables' types, then every row is both learnt from and
  * loaded. When the whole file's types turn out to differ, the caller loads it again with them.
  */
-async function loadInOnePass(target: LoadTarget, source: TabularSource, columns: Column[]): Promise<{ inference: Inference; guess: Reading[]; loaded: number }> {
+async function loadInOnePass(target: LoadTarget, table: string, source: TabularSource, columns: Column[]): Promise<{ inference: Inference; guess: Reading[]; loaded: number }> {
   const inferrer = new Inferrer(columns.length, source.geometryColumn);
   const first: SourceRow[] = [];
   let writer: TableWriter | null = null;
   let guess: Reading[] = [];
   const start = async (): Promise<TableWriter> => {
     guess = inferrer.readings();
-    await createTable(target.db, target.table, fieldsOf(columns, guess));
-    const started = new TableWriter(target, guess, (rows) => source.estimateRows(rows));
+    const fields = fieldsOf(columns, guess);
+    const layout = layoutOf(table, fields);
+    await createTables(target.db, layout, fields);
+    const started = new TableWriter(target, layout, guess, (rows) => source.estimateRows(rows));
     for (const row of first) if (started.add(row.cells)) await started.flush();
     first.length = 0;
     return started;
@@ -335,8 +318,8 @@ async function loadInOnePass(target: LoadTarget, source: TabularSource, columns:
 }
 
 /** The second pass, when the first rows misled the types. */
-async function loadAgain(target: LoadTarget, source: TabularSource, readings: Reading[], total: number): Promise<number> {
-  const writer = new TableWriter(target, readings, () => total);
+async function loadAgain(target: LoadTarget, layout: Layout, source: TabularSource, readings: Reading[], total: number): Promise<number> {
+  const writer = new TableWriter(target, layout, readings, () => total);
   for await (const batch of source.rows()) {
     for (const { cells } of batch) if (writer.add(cells)) await writer.flush();
   }

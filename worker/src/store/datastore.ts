@@ -2,6 +2,7 @@
 // report) and the per-resource tables. A new table is built beside the served one and swapped in by one UPDATE.
 import type { DatastoreField } from '../domain/datastore-query';
 import { quoteId } from '../domain/datastore-columns';
+import { isFtsTable, siblingTables } from '../domain/datastore-layout';
 import { findResource, type DownloadableResource } from './resources';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'skipped';
@@ -108,33 +109,34 @@ export async function finishJob(db: D1Database, resourceId: string, jobId: strin
 
 /**
  * Serves the new table if this job is still the latest. Returns the tables to drop (the old ones, or the new
- * ones when a newer job took over).
+ * ones when a newer job took over), with their FTS and group siblings.
  */
 export async function swapIn(db: D1Database, resourceId: string, jobId: string, table: string, ftsTable: string | null,
   fields: DatastoreField[], rowCount: number, sha256: string | null, report: IngestReport, now: string): Promise<{ swapped: boolean; old: string[] }> {
-  const current = await db.prepare('SELECT table_name, fts_table FROM datastore_resources WHERE resource_id = ?').bind(resourceId)
-    .first<{ table_name: string | null; fts_table: string | null }>();
+  const current = await db.prepare('SELECT table_name FROM datastore_resources WHERE resource_id = ?').bind(resourceId)
+    .first<{ table_name: string | null }>();
   const result = await db.prepare(
     `UPDATE datastore_resources SET table_name = ?3, fts_table = ?4, fields = ?5, row_count = ?6, source_sha256 = ?7, ingested_at = ?8,
        job_state = 'done', job_table = NULL, rows_loaded = ?6, report = ?9, job_finished_at = ?8
      WHERE resource_id = ?1 AND job_id = ?2`,
   ).bind(resourceId, jobId, table, ftsTable, JSON.stringify(fields), rowCount, sha256, now, JSON.stringify(report)).run();
-  if (result.meta.changes !== 1) return { swapped: false, old: [ftsTable, table].filter((t): t is string => !!t) };
-  return { swapped: true, old: [current?.fts_table, current?.table_name].filter((t): t is string => !!t && t !== table) };
+  if (result.meta.changes !== 1) return { swapped: false, old: siblingTables(table) };
+  const served = current?.table_name;
+  return { swapped: true, old: served && served !== table ? siblingTables(served) : [] };
 }
 
 /** Forgets a resource that left the catalogue: its tables and its registry row. */
 export async function removeResource(db: D1Database, resourceId: string): Promise<void> {
   const entry = await readEntry(db, resourceId);
   if (!entry) return;
-  await dropTables(db, [entry.ftsTable, entry.tableName, entry.jobTable && `${entry.jobTable}_fts`, entry.jobTable].filter((t): t is string => !!t));
+  await dropTables(db, [entry.tableName, entry.jobTable].flatMap((t) => (t ? siblingTables(t) : [])));
   await db.prepare('DELETE FROM datastore_resources WHERE resource_id = ?').bind(resourceId).run();
 }
 
 export async function dropTables(db: D1Database, tables: readonly string[]): Promise<void> {
   if (tables.length === 0) return;
   // FTS tables first: an external-content index must not outlive its table.
-  const ordered = [...tables].sort((a, b) => Number(b.endsWith('_fts')) - Number(a.endsWith('_fts')));
+  const ordered = [...tables].sort((a, b) => Number(isFtsTable(b)) - Number(isFtsTable(a)));
   await db.batch(ordered.map((t) => db.prepare(`DROP TABLE IF EXISTS ${quoteId(t)}`)));
 }
 

@@ -3,10 +3,11 @@
 import type { IRequest } from 'itty-router';
 import type { Env } from '../../env';
 import {
-  delimitedText, MAX_LIMIT, ParamError, planSearch, resourceIdOf, searchSql, type DatastoreField, type Params, type SearchPlan,
+  delimitedText, MAX_LIMIT, ParamError, planSearch, resourceIdOf, searchSql, type DatastoreField, type GroupRead, type Params, type SearchPlan,
 } from '../../domain/datastore-query';
 import { CKAN_TYPE, sqlType, type ColumnType } from '../../domain/datastore-types';
 import { parseQuery, rewriteQuery, SqlRefused } from '../../domain/datastore-sql';
+import { layoutOf } from '../../domain/datastore-layout';
 import { servedTables } from '../../store/datastore';
 import {
   ActionError, failure, fromParamError, isTableGone, m, readableEntry, readParams, success, validation,
@@ -49,11 +50,11 @@ export async function runSearch(request: IRequest, env: Env, params: Params, ext
   for (let attempt = 0; ; attempt++) {
     const entry = await readableEntry(request, env, resourceId);
     const plan = planSearch(params, entry.fields, extraKeys);
-    const query = searchSql(plan, entry.tableName, entry.ftsTable, entry.fields, afterId);
+    const query = searchSql(plan, entry.tableName, entry.fields, afterId);
     const wantsCount = plan.includeTotal && (Object.keys(plan.filters).length > 0 || plan.q !== null || plan.distinct);
     try {
       const [rows, count] = await Promise.all([
-        env.DATASTORE.prepare(query.sql).bind(...query.values).raw(),
+        query.groups ? readWide(env.DATASTORE, query.sql, query.values, query.groups, plan.fields) : env.DATASTORE.prepare(query.sql).bind(...query.values).raw(),
         wantsCount ? env.DATASTORE.prepare(query.countSql).bind(...query.countValues).first<{ total: number }>() : null,
       ]);
       const types = plan.fields.map((f) => f.type);
@@ -67,6 +68,27 @@ export async function runSearch(request: IRequest, env: Env, params: Params, ext
       throw error;
     }
   }
+}
+
+/**
+ * A page of more columns than one result set holds: the page's `_id`s first, then each group table's columns
+ * for these ids in one batch (one consistent read), merged in the order of the ids.
+ */
+async function readWide(db: D1Database, sql: string, values: unknown[], groups: readonly GroupRead[], fields: readonly DatastoreField[]): Promise<unknown[][]> {
+  const ids = (await db.prepare(sql).bind(...values).raw<[number]>()).map((r) => r[0]);
+  if (ids.length === 0) return [];
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const idPosition = fields.findIndex((f) => f.id === '_id');
+  const rows = ids.map((id) => fields.map((_, i) => (i === idPosition ? id : null)));
+  const results = await db.batch(groups.map((g) => db.prepare(g.sql).bind(JSON.stringify(ids))));
+  groups.forEach((g, k) => {
+    for (const record of results[k]!.results as Record<string, unknown>[]) {
+      const row = rows[position.get(record._id as number)!]!;
+      const cells = Object.values(record);
+      g.positions.forEach((p, j) => { row[p] = cells[j + 1]; });
+    }
+  });
+  return rows;
 }
 
 function link(base: string, echo: Record<string, unknown>, offset: number): string {
@@ -101,8 +123,9 @@ export const datastoreInfo = action('datastore_info', async (request, env, param
   for (const key of Object.keys(params)) if (key !== 'resource_id' && key !== 'id') throw new ParamError(key, { key: 'datastore.param.unknown' });
   const resourceId = resourceIdOf(params);
   const entry = await readableEntry(request, env, resourceId);
-  const indexes = await env.DATASTORE.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
-    .bind(entry.tableName).all<{ name: string; sql: string | null }>();
+  const tables = layoutOf(entry.tableName, entry.fields).tables;
+  const indexes = await env.DATASTORE.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(tables)).all<{ name: string; sql: string | null }>();
   const indexOf = (id: string) => indexes.results.find((i) => i.sql?.endsWith(`("${id}")`))?.name ?? null;
   return {
     meta: { id: resourceId, count: entry.rowCount, table_type: 'BASE TABLE', aliases: [], ingested_at: entry.ingestedAt },
@@ -120,21 +143,27 @@ function typeOfValue(value: unknown): string {
 export const datastoreSearchSql = action('datastore_search_sql', async (request, env, params) => {
   for (const key of Object.keys(params)) if (key !== 'sql') throw new ParamError(key, { key: 'datastore.param.unknown' });
   if (typeof params.sql !== 'string') throw new ParamError('sql', { key: 'datastore.param.missing' });
-  let parsed;
-  try {
-    parsed = parseQuery(params.sql);
-  } catch (error) {
-    if (error instanceof SqlRefused) throw validation('query', m(error.notice.key, error.notice.params));
-    throw error;
-  }
+  const refused = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof SqlRefused) throw validation('query', m(error.notice.key, error.notice.params));
+      throw error;
+    }
+  };
+  const parsed = refused(() => parseQuery(params.sql as string));
   const fieldTypes = new Map<string, ColumnType>();
+  const fieldsOf = new Map<string, DatastoreField[]>();
   for (const id of parsed.resourceIds) {
     const entry = await readableEntry(request, env, id);
+    fieldsOf.set(id, entry.fields);
     for (const f of entry.fields) fieldTypes.set(f.id, f.type);
   }
-  const tables = await servedTables(env.DATASTORE, parsed.resourceIds);
-  for (const id of parsed.resourceIds) if (!tables.has(id)) throw validation('query', m('datastore.sql.unknownTable', { name: id }));
-  const sql = rewriteQuery(parsed, tables, MAX_LIMIT + 1);
+  const served = await servedTables(env.DATASTORE, parsed.resourceIds);
+  for (const id of parsed.resourceIds) if (!served.has(id)) throw validation('query', m('datastore.sql.unknownTable', { name: id }));
+  // The fields read above belong to the table served then; a swap in between is caught as a failed query.
+  const tables = new Map([...served].map(([id, table]) => [id, { table, fields: fieldsOf.get(id)! }]));
+  const { sql, columns: packed } = refused(() => rewriteQuery(parsed, tables, MAX_LIMIT + 1));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(validation('query', m('datastore.sql.timeout', { seconds: SQL_TIME_LIMIT_MS / 1000 }))), SQL_TIME_LIMIT_MS);
@@ -148,7 +177,11 @@ export const datastoreSearchSql = action('datastore_search_sql', async (request,
   } finally {
     clearTimeout(timer);
   }
-  const [names = [], ...rows] = result as [string[], ...unknown[][]];
+  let [names = [], ...rows] = result as [string[], ...unknown[][]];
+  if (packed) {
+    names = packed;
+    rows = rows.map((r) => r.flatMap((cell) => JSON.parse(cell as string) as unknown[]));
+  }
   const truncated = rows.length > MAX_LIMIT;
   const kept = truncated ? rows.slice(0, MAX_LIMIT) : rows;
   const fields = names.map((name, i) => {
