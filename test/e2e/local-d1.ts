@@ -7,10 +7,19 @@ import { hashPassword } from '../../worker/src/domain/password-hash';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/**
+ * Runs SQL on the portal's local catalogue database with `wrangler d1 execute`. A queue job of the running portal
+ * (an ingest just queued by the test) may hold the database's lock: SQLITE_BUSY is retried for up to two minutes.
+ */
 export function executeLocalSql(sql: string): void {
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', sql], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } });
-  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
+      '--persist-to', inject('stateDir'), '--command', sql], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' } });
+    if (result.status === 0) return;
+    const output = `${result.stdout}\n${result.stderr}`;
+    if (!output.includes('SQLITE_BUSY') || Date.now() > deadline) throw new Error(`wrangler d1 execute failed:\n${output}`);
+  }
 }
 
 export interface SeededContributor {

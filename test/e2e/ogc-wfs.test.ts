@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
+import { executeLocalSql } from './local-d1';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const portal = inject('portalUrl');
@@ -57,14 +58,7 @@ async function seedMember(): Promise<void> {
      VALUES ('${id}', '${USERNAME}', 'cartographe-e2e@occitanie.example', 'Carto', 'Graphe', '${await hashPassword(PASSWORD)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${ORG_ID}', 'member', '${now}')`,
   ].join(';\n');
-  // The ingest of the just-published layers writes into the same local database: retry while it holds the lock.
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const result = run(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local', '--persist-to', inject('stateDir'), '--command', sql],
-      { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' });
-    if (result.status === 0) return;
-    if (!/SQLITE_BUSY/.test(result.stderr + result.stdout) || Date.now() > deadline) throw new Error(result.stderr || result.stdout);
-  }
+  executeLocalSql(sql);
 }
 
 /** GET as text; one retry when wrangler dev closed the kept-alive socket under the request ("other side closed"). */

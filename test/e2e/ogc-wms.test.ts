@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { transformsFor } from '../../worker/src/domain/map-projection';
 import { hashPassword } from '../../worker/src/domain/password-hash';
+import { executeLocalSql } from './local-d1';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -65,9 +66,7 @@ async function seedReferent(): Promise<void> {
        (SELECT version FROM terms_versions ORDER BY published_at DESC LIMIT 1), ${sql(now)}, ${sql(now)}, ${sql(now)})`,
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES (${sql(id)}, ${sql(ORG_ID)}, 'member', ${sql(now)}), (${sql(id)}, ${sql(ORG_ID)}, 'referent', ${sql(now)})`,
   ];
-  const result = run(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local', '--persist-to', inject('stateDir'),
-    '--command', statements.join(';\n')], { CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' });
-  if (result.status !== 0) throw new Error(result.stderr || result.stdout);
+  executeLocalSql(statements.join(';\n'));
 }
 
 /** Pixels that are neither transparent nor the white background. */

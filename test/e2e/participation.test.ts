@@ -2,14 +2,12 @@
 // organisation and receive the mail of a dataset published in it; request access to a restricted resource, have the
 // référent grant it, download it (and still not as someone else); declare a réutilisation and see it on the dataset
 // page after the rebuild; report it and moderate it. axe runs on every new page; screenshots go to test-results.
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
+import { executeLocalSql } from './local-d1';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const portal = inject('portalUrl');
 const HERAULT = '259f8b83-0f90-411b-be94-4646d21af170';
 const FIBRE = 'reseau-departemental-de-fibre-optique';
@@ -42,11 +40,7 @@ async function seedUsers(): Promise<void> {
         (${sql(id)}, ${sql(HERAULT)}, 'contributor', ${sql(now)}), (${sql(id)}, ${sql(HERAULT)}, 'referent', ${sql(now)})`);
     }
   }
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', statements.join(';\n')], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-  });
-  if (result.status !== 0) throw new Error(`wrangler d1 execute failed:\n${result.stdout}\n${result.stderr}`);
+  executeLocalSql(statements.join(';\n'));
 }
 
 let browser: Browser;

@@ -1,11 +1,11 @@
 // A contributeur publishes a dataset through the form, finds it in the public catalogue after the rebuild, then
 // deletes it and sees it leave the catalogue — against the portal started as `npm start` does, in Chromium.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
+import { executeLocalSql } from './local-d1';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -35,11 +35,7 @@ async function seedContributor(): Promise<void> {
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES (${sql(id)}, ${sql(organization.id)}, 'member', ${sql(now)}),
        (${sql(id)}, ${sql(organization.id)}, 'contributor', ${sql(now)})`,
   ];
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', statements.join(';\n')], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-  });
-  if (result.status !== 0) throw new Error(`wrangler d1 execute failed:\n${result.stdout}\n${result.stderr}`);
+  executeLocalSql(statements.join(';\n'));
 }
 
 

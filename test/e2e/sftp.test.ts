@@ -4,13 +4,13 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
+import { executeLocalSql } from './local-d1';
 import { launchBrowser, screenshot } from './browser';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const portal = inject('portalUrl');
 const sftpPort = inject('sftpPort');
 const USERNAME = 'deposante';
@@ -27,9 +27,7 @@ async function createConfirmedUser(): Promise<void> {
   const now = new Date().toISOString();
   const sql = `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, is_admin, terms_version, terms_accepted_at, created_at, updated_at)
     VALUES ('${crypto.randomUUID()}', '${USERNAME}', '${USERNAME}@example.org', 'Dépo', 'Sante', '${hash}', '${now}', 0, '2026-01', '${now}', '${now}', '${now}')`;
-  const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
-    '--persist-to', inject('stateDir'), '--command', sql], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`wrangler d1 execute: ${result.stderr}`);
+  executeLocalSql(sql);
 }
 
 interface Run {
