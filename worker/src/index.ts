@@ -1,9 +1,9 @@
 // Worker entry: the edge API. Static pages never come here (see wrangler.toml run_worker_first).
 import { Router, type IRequest } from 'itty-router';
 import type { Env } from './env';
-import type { JobMessage } from './store/queue';
+import { handlingBatch, type JobMessage } from './store/queue';
 import { downloadHandler, publicImageHandler } from './http/downloads/download';
-import { importHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
+import { importHandler, jobsHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
 import { ckanActionHandler, ckanVersionHandler } from './http/ckan/actions';
 import { dcatCatalogHandler, dcatDatasetHandler } from './http/dcat/catalog';
 import { json, problem } from './http/respond';
@@ -88,6 +88,7 @@ const router = Router<IRequest, Args>()
   .post('/api/internal/catalogue/import', importHandler)
   .get('/api/internal/catalogue/snapshot', snapshotHandler)
   .get('/api/internal/catalogue/status', statusHandler)
+  .get('/api/internal/jobs', jobsHandler)
   .get('/api/files/*', publicImageHandler)
   .get('/dataset/:datasetId/resource/:resourceId/download/:fileName', downloadHandler)
   .get('/user/login', loginFormHandler)
@@ -288,10 +289,12 @@ export default {
     return marked;
   },
   async queue(batch, env) {
-    await handleRebuildMessages(batch.messages, env);
-    await handleIngestMessages(batch.messages, env);
-    await handleFollowNotifications(batch.messages, env);
-    await handleVectorIngestMessages(batch.messages, env);
+    await handlingBatch(batch.messages.length, async () => {
+      await handleRebuildMessages(batch.messages, env);
+      await handleIngestMessages(batch.messages, env);
+      await handleFollowNotifications(batch.messages, env);
+      await handleVectorIngestMessages(batch.messages, env);
+    });
   },
   // Two hourly triggers (wrangler.toml): the account clean-up at :07; on the hour, synchronised resources whose
   // Paris-time slot has come, then abandoned uploads, then followers' notifications (and the daily digest at its hour).

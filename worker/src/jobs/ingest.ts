@@ -4,7 +4,7 @@
 // batch. When the whole file's types differ from the first rows', a second pass loads it again with them. Any
 // failure leaves the previous table served.
 import type { Env } from '../env';
-import type { JobMessage } from '../store/queue';
+import { sendJob, type JobMessage } from '../store/queue';
 import { normaliseColumns, quoteId, type Column } from '../domain/datastore-columns';
 import { createStatements, ftsStatements, layoutOf, MAX_COLUMNS, RowInserts, siblingTables, type Layout } from '../domain/datastore-layout';
 import { cellLiteral, ColumnStats, READING_TYPE, type Example, type Notice, type Reading } from '../domain/datastore-types';
@@ -30,7 +30,7 @@ const render = (notice: Notice, lang: Lang = 'fr') => t(lang, notice.key, notice
 /** Queues an ingest of the resource (or, once it is gone from the catalogue, the removal of its tables). For every publishing path. */
 export async function enqueueIngest(env: Pick<Env, 'JOBS' | 'DATASTORE'>, resourceId: string): Promise<void> {
   await markQueued(env.DATASTORE, resourceId);
-  await env.JOBS.send({ type: 'ingest', resourceId });
+  await sendJob(env.JOBS, { type: 'ingest', resourceId });
 }
 
 /** For the publishing forms and syncs: a resource whose file is tabular is (re)loaded, or emptied once deleted. */

@@ -2,7 +2,7 @@
 // tiles), then the geo_layers row is swapped to it. A failure records a French error and keeps the previous
 // version served. Queued whenever a resource's file may have changed (publication, replacement, sync, import).
 import type { Env } from '../env';
-import type { JobMessage } from '../store/queue';
+import { sendJob, type JobMessage } from '../store/queue';
 import { buildLayer, layerName } from '../domain/geo-layer-build';
 import { GeoError, geoKind, readCsvPoints, readGeojson, readGpx, readKml, readShapefileZip, type GeoRead } from '../domain/geo-sources';
 import { writeFlatGeobuf } from '../domain/flatgeobuf-writer';
@@ -18,7 +18,7 @@ import {
 export const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
 
 export async function enqueueVectorIngest(env: Pick<Env, 'JOBS'>, resourceId: string): Promise<void> {
-  await env.JOBS.send({ type: 'vector-ingest', resourceId });
+  await sendJob(env.JOBS, { type: 'vector-ingest', resourceId });
 }
 
 export async function handleVectorIngestMessages(messages: readonly Message<JobMessage>[], env: Env): Promise<void> {

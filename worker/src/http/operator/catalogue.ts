@@ -6,7 +6,7 @@ import { catalogueImport, referencedFiles } from '../../domain/import-schema';
 import type { Env } from '../../env';
 import { importCatalogue, ImportError, type ImportFile } from '../../store/catalogue-import';
 import { catalogueStatus, exportSnapshot } from '../../store/catalogue-snapshot';
-import { enqueueRebuild } from '../../store/queue';
+import { enqueueRebuild, jobsInIsolate } from '../../store/queue';
 import { resolveActor } from '../actor';
 import { json, problem } from '../respond';
 import { t } from '../../i18n';
@@ -57,4 +57,10 @@ export async function snapshotHandler(request: IRequest, env: Env): Promise<Resp
 export async function statusHandler(request: IRequest, env: Env): Promise<Response> {
   if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
   return json(await catalogueStatus(env.DB));
+}
+
+/** This isolate's queue work (local use: `npm start` swaps a rebuilt site in only when it is idle). */
+export async function jobsHandler(request: IRequest, env: Env): Promise<Response> {
+  if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
+  return json(jobsInIsolate());
 }
