@@ -79,7 +79,7 @@ async function readWide(db: D1Database, sql: string, values: unknown[], groups: 
   if (ids.length === 0) return [];
   const position = new Map(ids.map((id, i) => [id, i]));
   const idPosition = fields.findIndex((f) => f.id === '_id');
-  const rows = ids.map((id) => fields.map((_, i) => (i === idPosition ? id : null)));
+  const rows: unknown[][] = ids.map((id) => fields.map((_, i) => (i === idPosition ? id : null)));
   const results = await db.batch(groups.map((g) => db.prepare(g.sql).bind(JSON.stringify(ids))));
   groups.forEach((g, k) => {
     for (const record of results[k]!.results as Record<string, unknown>[]) {
