@@ -156,10 +156,12 @@ describe('resource_create with a streamed upload', () => {
   }, 120_000);
 
   it('keeps ckanapi’s field order and a non-ASCII file name, quoted raw or as RFC 5987 filename*', async () => {
-    const file = [encoder.encode('arret;commune\nGare;Lodève\n')];
+    const csv = encoder.encode('arret;commune\nGare;Lodève\n');
+    const file = [csv];
     const created = await post('resource_create', ckanapiBody({ fields: { package_id: datasetId, name: 'Arrêts « centre »', format: 'CSV' }, fileName: 'arrêts de Lodève.csv', file }));
     expect(created.status, created.text).toBe(200);
-    expect(created.body.result).toMatchObject({ name: 'Arrêts « centre »', format: 'CSV', size: 26 });
+    expect(created.body.result).toMatchObject({ name: 'Arrêts « centre »', format: 'CSV', size: csv.length });
+    expect(new Uint8Array(await (await download(created.body.result.url)).arrayBuffer())).toEqual(csv);
     expect(decodeURIComponent(created.body.result.url.split('/').pop()!)).toBe('arrêts de Lodève.csv');
 
     const encoded = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="package_id"\r\n\r\n${datasetId}\r\n`
@@ -180,7 +182,7 @@ describe('broken or refused uploads leave nothing in R2', () => {
     expect(cut.body.error).toMatchObject({ __type: 'Validation Error', upload: [expect.stringContaining('incomplet')] });
     expect(await storedKeys()).toEqual([]);
     expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM resources WHERE dataset_id = ?').bind(datasetId).first<{ n: number }>())!.n).toBe(0);
-  });
+  }, 60_000);
 
   it('a body whose file ends without the closing boundary is refused as incomplete', async () => {
     const open = await post('resource_create', ckanapiBody({ fields: { package_id: datasetId, name: 'Sans fin' }, fileName: 'sans-fin.csv', file: csvChunks(big), noClosing: true }));
@@ -193,7 +195,7 @@ describe('broken or refused uploads leave nothing in R2', () => {
       + `--${BOUNDARY}\r\nContent-Disposition: form-data; name="upload"; filename="a.csv"\r\n\r\na;b\n1;2\n\r\n--${BOUNDARY}\r\n`);
     expect(delimited.status, delimited.text).toBe(409);
     expect(await storedKeys()).toEqual([]);
-  });
+  }, 60_000);
 
   it('a body cut off among the fields, a missing boundary and a field after the file are refused', async () => {
     const fieldsCut = await post('resource_create', `--${BOUNDARY}\r\nContent-Disposition: form-data; name="package_id"\r\n\r\n${datasetId}`);
@@ -220,7 +222,7 @@ describe('broken or refused uploads leave nothing in R2', () => {
       { UPLOAD_MAX_BYTES: '1000', headers: { 'content-length': String(3_000_000) } });
     expect(announced.status, announced.text).toBe(409);
     expect(announced.body.error.upload).toEqual([expect.stringContaining('au plus')]);
-  });
+  }, 60_000);
 });
 
 describe('resource_update replacing the file', () => {

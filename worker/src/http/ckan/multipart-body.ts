@@ -98,11 +98,14 @@ export async function readMultipart(contentType: string, body: ReadableStream<Ui
     await discard();
     throw error;
   }
-  if (failure) {
-    await discard();
-    throw failure;
+  // Once the file has begun, a broken rest of the body is the file's failure (reported under `upload`).
+  if (!file) {
+    if (failure) {
+      await discard();
+      throw failure;
+    }
+    return { fields, file: null, discard };
   }
-  if (!file) return { fields, file: null, discard };
 
   const streamed: { chunks: Uint8Array[]; ended: boolean } = file;
   const stream = new ReadableStream<Uint8Array>({
