@@ -173,10 +173,36 @@ describe('resource_create with a streamed upload', () => {
   });
 });
 
+/** The same body re-cut into pieces of 1 to 7 bytes, so boundaries and headers straddle reads. */
+function inSmallPieces(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let size = 0;
+  return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      for (let at = 0; at < chunk.length;) {
+        size = size % 7 + 1;
+        controller.enqueue(chunk.subarray(at, at + size));
+        at += size;
+      }
+    },
+  }));
+}
+
+describe('bodies read in small pieces', () => {
+  it('parses fields, file and closing boundary split across reads, and still sees a missing end', async () => {
+    const csv = encoder.encode('arret;commune\nGare;Lodève\nPlace;Lodève\n');
+    const whole = await post('resource_create', inSmallPieces(ckanapiBody({ fields: { package_id: datasetId, name: 'Arrêts' }, fileName: 'arrêts.csv', file: [csv] })));
+    expect(whole.status, whole.text).toBe(200);
+    expect(whole.body.result).toMatchObject({ name: 'Arrêts', size: csv.length, hash: (await sha256Of([csv])).sha256 });
+    const open = await post('resource_create', inSmallPieces(ckanapiBody({ fields: { package_id: datasetId, name: 'Arrêts' }, fileName: 'b.csv', file: [csv], noClosing: true })));
+    expect(open.status, open.text).toBe(409);
+    expect((await storedKeys()).length).toBe(1);
+  });
+});
+
 describe('broken or refused uploads leave nothing in R2', () => {
   const big = 20 * 1000 * 1000; // several R2 parts are sent before the break
 
-  it('a body cut off in the middle of the file: 409 under upload, the multipart upload aborted', async () => {
+  it('a body cut off in the middle of the file: 409 under upload, no object stored, no resource saved', async () => {
     const cut = await post('resource_create', ckanapiBody({ fields: { package_id: datasetId, name: 'Coupé' }, fileName: 'coupe.csv', file: csvChunks(big), cutAt: 18 * 1000 * 1000 }));
     expect(cut.status, cut.text).toBe(409);
     expect(cut.body.error).toMatchObject({ __type: 'Validation Error', upload: [expect.stringContaining('incomplet')] });
