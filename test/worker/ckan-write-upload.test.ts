@@ -119,13 +119,14 @@ const headers = () => ({
   'user-agent': 'ckanapi/4.11 (+https://github.com/ckan/ckanapi)',
 });
 
-async function post(action: string, body: ReadableStream<Uint8Array> | string, extra: { UPLOAD_MAX_BYTES?: string; headers?: Record<string, string> } = {}) {
+async function post(action: string, body: ReadableStream<Uint8Array> | string, extra: { direct?: boolean; UPLOAD_MAX_BYTES?: string; headers?: Record<string, string> } = {}) {
   const request = new Request(`${ORIGIN}/api/action/${action}`, { method: 'POST', body, headers: { ...headers(), ...extra.headers } });
   let response: Response;
-  if (extra.UPLOAD_MAX_BYTES) {
-    // The real Worker with a smaller configured maximum (a setting of the deployment).
+  if (extra.direct || extra.UPLOAD_MAX_BYTES) {
+    // The real Worker called in this isolate: with a smaller configured maximum (a setting of the deployment), or
+    // with a request body whose stream fails as a dropped connection does.
     const ctx = createExecutionContext();
-    response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, UPLOAD_MAX_BYTES: extra.UPLOAD_MAX_BYTES }, ctx);
+    response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, ...(extra.UPLOAD_MAX_BYTES ? { UPLOAD_MAX_BYTES: extra.UPLOAD_MAX_BYTES } : {}) }, ctx);
     await waitOnExecutionContext(ctx);
   } else {
     response = await SELF.fetch(request);
@@ -208,6 +209,24 @@ describe('broken or refused uploads leave nothing in R2', () => {
     expect(cut.body.error).toMatchObject({ __type: 'Validation Error', upload: [expect.stringContaining('incomplet')] });
     expect(await storedKeys()).toEqual([]);
     expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM resources WHERE dataset_id = ?').bind(datasetId).first<{ n: number }>())!.n).toBe(0);
+  }, 60_000);
+
+  it('a connection lost in the middle of the file: 409 under upload, nothing stored', async () => {
+    const body = ckanapiBody({ fields: { package_id: datasetId, name: 'Perdu' }, fileName: 'perdu.csv', file: csvChunks(big) });
+    const reader = body.getReader();
+    let sent = 0;
+    const dropped = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { value } = await reader.read();
+        sent += value!.length;
+        if (sent > 17 * 1000 * 1000) return controller.error(new Error('connexion perdue'));
+        controller.enqueue(value!);
+      },
+    }, { highWaterMark: 0 });
+    const lost = await post('resource_create', dropped, { direct: true });
+    expect(lost.status, lost.text).toBe(409);
+    expect(lost.body.error.upload).toEqual([expect.stringContaining('incomplet')]);
+    expect(await storedKeys()).toEqual([]);
   }, 60_000);
 
   it('a body whose file ends without the closing boundary is refused as incomplete', async () => {

@@ -77,7 +77,15 @@ export async function readMultipart(contentType: string, body: ReadableStream<Ui
 
   /** Feeds the parser one chunk of the request. */
   const step = async () => {
-    const { done, value } = await reader.read();
+    let read;
+    try {
+      read = await reader.read();
+    } catch {
+      // The client went away: what came is a cut-off body.
+      finished = true;
+      return fail('truncated');
+    }
+    const { done, value } = read;
     if (done) {
       finished = true;
       parser.end();
@@ -92,12 +100,7 @@ export async function readMultipart(contentType: string, body: ReadableStream<Ui
     await reader.cancel().catch(() => undefined);
   };
 
-  try {
-    while (!failure && !file && !closed && !finished) await step();
-  } catch (error) {
-    await discard();
-    throw error;
-  }
+  while (!failure && !file && !closed && !finished) await step();
   // Once the file has begun, a broken rest of the body is the file's failure (reported under `upload`).
   if (!file) {
     if (failure) {
