@@ -19,9 +19,9 @@ import {
 import { maxUploadBytes } from '../../store/resource-files';
 import { publishResource, removeResource, resolveAccess, sourceUrlProblem } from '../../store/resource-publishing';
 import { formatSize, problemText, storeVersion, tooLarge } from '../../store/resource-sources';
-import { MultipartBodyError, type StreamedFile } from './multipart-body';
 import { findUserById } from '../../store/users';
 import { editOrganizations, publishingOrganizations } from '../publish/dataset-access';
+import { MultipartBodyError, type StreamedFile } from './multipart-body';
 import type { DataDict } from '../../domain/ckan-search';
 
 type SignedIn = Extract<Actor, { kind: 'user' }>;
