@@ -17,6 +17,7 @@ import type { Env } from '../../env';
 import { t, type MessageKey } from '../../i18n';
 import { currentCatalogue, organizationMembers, type CkanCatalogue } from '../../store/ckan-catalogue';
 import { presentedToken, resolveActor } from '../actor';
+import { MultipartBodyError, readMultipart, type MultipartProblem, type StreamedFile } from './multipart-body';
 import { apiUploadMax, uploadTooLarge, WRITE_ACTIONS } from './write-actions';
 
 /** The CKAN release whose API this surface follows (status_show). */
@@ -247,31 +248,62 @@ function queryDict(url: URL): DataDict {
   return dict;
 }
 
-/** POST body: a JSON object, form fields, or one form key holding JSON (ckan-compat §2.1); multipart files apart. */
-async function bodyDict(request: Request, env: Env): Promise<{ dict: DataDict; files: Map<string, File> }> {
+/** Outside the file, the fields of a multipart body are small: a body this much above the file limit is refused unread. */
+const FIELDS_ALLOWANCE = 1024 * 1024;
+
+interface Body {
+  dict: DataDict;
+  /** The `upload` file of a multipart body, streamed from the request. */
+  file: StreamedFile | null;
+  discard: () => Promise<void>;
+}
+
+const nothingToDiscard = async () => undefined;
+
+/** A dict from form entries, or the one form key that holds JSON (ckan-compat §2.1). */
+function formDict(entries: Array<[string, string]>): DataDict {
+  const first = entries[0];
+  if (first && entries.every(([k]) => k === first[0]) && first[1] === '' && first[0].trim().startsWith('{')) return parseJsonObject(first[0]);
+  const dict: DataDict = {};
+  for (const [key, value] of entries) {
+    const known = dict[key];
+    dict[key] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known as string, value];
+  }
+  return dict;
+}
+
+const MULTIPART_REFUSALS: Record<MultipartProblem, string> = {
+  boundary: 'multipart/form-data without a boundary',
+  malformed: 'malformed multipart/form-data part headers',
+  truncated: 'the multipart/form-data body ends before its closing boundary',
+  field_too_large: 'a multipart/form-data field is too large',
+  too_many_parts: 'too many multipart/form-data parts',
+  after_file: 'the upload file must be the last part of the multipart/form-data body',
+};
+
+/** POST body: a JSON object, form fields, or one form key holding JSON (ckan-compat §2.1); the upload streamed. */
+async function bodyDict(request: Request, env: Env): Promise<Body> {
   const type = request.headers.get('content-type') ?? '';
-  const files = new Map<string, File>();
-  if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
-    // formData() holds the whole body in memory: an upload larger than the API's limit is refused unread.
-    if (Number(request.headers.get('content-length') ?? 0) > apiUploadMax(env) + 64 * 1024) {
+  if (type.includes('multipart/form-data')) {
+    if (Number(request.headers.get('content-length') ?? 0) > apiUploadMax(env) + FIELDS_ALLOWANCE) {
       await request.body?.cancel();
       throw uploadTooLarge(env);
     }
-    const form = await request.formData();
-    const keys = [...new Set(form.keys())];
-    if (keys.length === 1 && form.get(keys[0]!) === '' && keys[0]!.trim().startsWith('{')) return { dict: parseJsonObject(keys[0]!), files };
-    const dict: DataDict = {};
-    for (const key of keys) {
-      const all = form.getAll(key);
-      const file = all.find((v): v is File => typeof v !== 'string');
-      if (file) files.set(key, file);
-      const values = all.filter((v): v is string => typeof v === 'string');
-      if (values.length) dict[key] = values.length > 1 ? values : values[0];
+    if (!request.body) return { dict: {}, file: null, discard: nothingToDiscard };
+    try {
+      const body = await readMultipart(type, request.body);
+      return { dict: formDict(body.fields), file: body.file, discard: body.discard };
+    } catch (error) {
+      if (error instanceof MultipartBodyError) throw new CkanBadRequest(`Bad request - ${MULTIPART_REFUSALS[error.problem]}`);
+      throw error;
     }
-    return { dict, files };
+  }
+  if (type.includes('application/x-www-form-urlencoded')) {
+    const form = await request.formData();
+    return { dict: formDict([...form].map(([k, v]) => [k, String(v)])), file: null, discard: nothingToDiscard };
   }
   const text = await request.text();
-  return { dict: text.trim() === '' ? {} : parseJsonObject(text), files };
+  return { dict: text.trim() === '' ? {} : parseJsonObject(text), file: null, discard: nothingToDiscard };
 }
 
 function parseJsonObject(text: string): DataDict {
@@ -294,6 +326,7 @@ export async function ckanActionHandler(request: IRequest, env: Env): Promise<Re
   const url = new URL(request.url);
   const site = publicSite(env);
   const help = `${site}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
+  let body: Body | undefined;
   try {
     if (request.method !== 'GET' && request.method !== 'POST') return ckanJson('Bad request - Method not allowed', 405, { allow: 'GET, POST' });
     const action = READ_ACTIONS[name];
@@ -306,7 +339,7 @@ export async function ckanActionHandler(request: IRequest, env: Env): Promise<Re
       throw new CkanBadRequest('Bad request - JSON Error: Invalid request. Please use POST method for your request');
     }
     // Read actions also take URL parameters on POST, as CKAN's side-effect-free actions do; the body wins.
-    const body = request.method === 'GET' ? { dict: queryDict(url), files: new Map<string, File>() } : await bodyDict(request, env);
+    body = request.method === 'GET' ? { dict: queryDict(url), file: null, discard: nothingToDiscard } : await bodyDict(request, env);
     const dict = request.method === 'GET' || !action ? body.dict : { ...queryDict(url), ...body.dict };
     // JSONP runs as an anonymous visitor, as in CKAN: a page of another site must not act with the user's session.
     const callback = request.method === 'GET' ? stringParam(dict, 'callback') : undefined;
@@ -317,7 +350,7 @@ export async function ckanActionHandler(request: IRequest, env: Env): Promise<Re
     const context: Context = { env, actor, site, now: Date.now() };
     // Past the checks above, an action that is not a read is one of the writes.
     const result = action ? await action(dict, context) : await write!(dict, {
-      env, actor, site, viaToken: presentedToken(request) !== null, files: body.files,
+      env, actor, site, viaToken: presentedToken(request) !== null, upload: body.file,
       showPackage: (id) => READ_ACTIONS.package_show!({ id }, context),
       showResource: (id) => READ_ACTIONS.resource_show!({ id }, context),
     });
@@ -329,6 +362,9 @@ export async function ckanActionHandler(request: IRequest, env: Env): Promise<Re
     if (error instanceof CkanActionError) return ckanJson({ help, success: false, error: error.error }, error.status);
     console.error(error);
     return ckanJson({ help, success: false, error: { __type: 'Internal Server Error', message: 'Internal Server Error' } }, 500);
+  } finally {
+    // An upload the action did not read (refused before storing) is not read further.
+    await body?.discard();
   }
 }
 

@@ -18,10 +18,10 @@ import {
 } from '../../store/resource-catalogue';
 import { maxUploadBytes } from '../../store/resource-files';
 import { publishResource, removeResource, resolveAccess, sourceUrlProblem } from '../../store/resource-publishing';
-import { formatSize, problemText, storeVersion } from '../../store/resource-sources';
+import { formatSize, problemText, storeVersion, tooLarge } from '../../store/resource-sources';
 import { findUserById } from '../../store/users';
 import { editOrganizations, publishingOrganizations } from '../publish/dataset-access';
-import { FORM_UPLOAD_MAX_BYTES } from '../publish/resource-form';
+import { MultipartBodyError, type StreamedFile } from './multipart-body';
 import type { DataDict } from '../../domain/ckan-search';
 
 type SignedIn = Extract<Actor, { kind: 'user' }>;
@@ -32,8 +32,8 @@ export interface WriteContext {
   /** Whether the actor comes from an API token: the write API is not for browser sessions (no CSRF there). */
   viaToken: boolean;
   site: string;
-  /** Files of a multipart body (`upload`, as ckanapi sends it). */
-  files: ReadonlyMap<string, File>;
+  /** The `upload` file of a multipart body (as ckanapi sends it), streamed from the request as it is read. */
+  upload: StreamedFile | null;
   /** The package dict or resource dict as the actor now reads it (package_show / resource_show). */
   showPackage: (id: string) => Promise<unknown>;
   showResource: (id: string) => Promise<unknown>;
@@ -41,8 +41,8 @@ export interface WriteContext {
 
 export type WriteAction = (dict: DataDict, ctx: WriteContext) => Promise<unknown>;
 
-/** The largest file an API upload may carry: the body is parsed in memory, as the form's plain upload. */
-export const apiUploadMax = (env: Env) => Math.min(FORM_UPLOAD_MAX_BYTES, maxUploadBytes(env));
+/** The largest file an API upload may carry: streamed to R2, it has the limit of every other upload. */
+export const apiUploadMax = (env: Env) => maxUploadBytes(env);
 export const uploadTooLarge = (env: Env) => validationError({ upload: [t('fr', 'ckanWrite.upload.tooLarge', { max: formatSize(apiUploadMax(env)) })] });
 
 function writer(ctx: WriteContext): SignedIn {
@@ -154,7 +154,7 @@ async function replaceResources(ctx: WriteContext, actor: SignedIn, datasetId: s
   const current = await listDatasetResources(ctx.env.DB, datasetId);
   const kept = new Set<string>();
   // Files belong to resource_create/update/patch: a list of resources is made of URLs and stored resources.
-  const listCtx: WriteContext = { ...ctx, files: new Map() };
+  const listCtx: WriteContext = { ...ctx, upload: null };
   for (const [i, dict] of list.entries()) {
     const dataset = (await findManagedDataset(ctx.env.DB, datasetId))!;
     const known = typeof dict.id === 'string' ? current.find((r) => r.id === dict.id) : undefined;
@@ -211,6 +211,16 @@ async function resourceOf(ctx: WriteContext, actor: SignedIn, resourceId: string
   return { dataset, resource };
 }
 
+/** Streams the upload into a new version (R2 multipart, hashed on the way); a broken body leaves nothing stored. */
+async function storeUpload(env: Env, resourceId: string, file: StreamedFile) {
+  try {
+    return await storeVersion(env, resourceId, file.name, file.stream);
+  } catch (error) {
+    if (error instanceof MultipartBodyError) throw invalid({ upload: error.problem === 'after_file' ? 'ckanWrite.upload.notLast' : 'ckanWrite.upload.broken' });
+    throw error;
+  }
+}
+
 /**
  * Applies a resource dict through the form's path. `skipUnchanged` (package_update's list) leaves a resource that
  * asks for nothing new untouched, so sending package_show back does not bump dates nor mail anyone.
@@ -218,7 +228,7 @@ async function resourceOf(ctx: WriteContext, actor: SignedIn, resourceId: string
 async function writeResource(ctx: WriteContext, actor: SignedIn, dataset: ManagedDataset, existing: ManagedResource | null, dict: DataDict,
   mode: 'create' | 'update' | 'patch', options: { skipUnchanged?: boolean } = {}): Promise<string> {
   const { env } = ctx;
-  const file = ctx.files.get('upload');
+  const file = ctx.upload;
   if (dict.upload !== undefined && dict.upload !== '' && !file) throw invalid({ upload: 'ckanWrite.upload.notFile' });
   // The portal URL resource_show gives for a stored file: sent back unchanged, it keeps the file.
   const portalUrl = existing?.fileKey ? portalDownloadUrl(ctx.site, existing) : undefined;
@@ -246,9 +256,8 @@ async function writeResource(ctx: WriteContext, actor: SignedIn, dataset: Manage
   const resourceId = existing?.id ?? crypto.randomUUID();
   let upload = null;
   if (file) {
-    if (file.size > apiUploadMax(env)) throw uploadTooLarge(env);
-    const stored = await storeVersion(env, resourceId, file.name, file.stream());
-    if (!stored.ok) throw invalid({ upload: { text: problemText(stored.problem) } });
+    const stored = await storeUpload(env, resourceId, file);
+    if (!stored.ok) throw stored.problem.key === tooLarge(env).key ? uploadTooLarge(env) : invalid({ upload: { text: problemText(stored.problem) } });
     upload = { version: stored.version, format: stored.format, uploadId: null };
   }
   const keep = input.sourceMode === 'keep';
