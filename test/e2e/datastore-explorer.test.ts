@@ -49,25 +49,29 @@ async function expectAccessible(page: Page): Promise<void> {
   expect(await seriousViolations(page)).toEqual([]);
 }
 
+/** Signs the contributeur in and adds the file as a new resource of the dataset with the upload form. */
+async function publishAsAnalyst(title: string, file: string): Promise<{ page: Page; resourceId: string }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${portal}/user/login`);
+  await page.fill('#field-identifier', 'analyste');
+  await page.fill('#field-password', PASSWORD);
+  await page.locator('form[action="/user/login"] button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/user/login'));
+  await page.goto(`${portal}/user/datasets/${dataset.id}/resources/new`);
+  await page.fill('#field-title', title);
+  await page.setInputFiles('#field-file', file);
+  await expect.poll(() => page.locator('[data-upload-progress] progress').getAttribute('value'), { timeout: 60_000, interval: 100 }).toBe('100');
+  await page.getByRole('button', { name: 'Enregistrer la ressource' }).click();
+  await page.waitForURL(/\/resources\/[0-9a-f-]+\/edit\?saved/);
+  return { page, resourceId: /resources\/([0-9a-f-]+)\/edit/.exec(page.url())![1]! };
+}
+
 describe('datastore explorer', () => {
   it('publish a CSV, watch it load, filter the grid, save a chart as default view, see the map with clusters', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'portail-explorer-')), 'equipements-sportifs.csv');
     writeFileSync(file, facilitiesCsv());
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${portal}/user/login`);
-    await page.fill('#field-identifier', 'analyste');
-    await page.fill('#field-password', PASSWORD);
-    await page.locator('form[action="/user/login"] button[type="submit"]').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/user/login'));
-
-    await page.goto(`${portal}/user/datasets/${dataset.id}/resources/new`);
-    await page.fill('#field-title', 'Équipements sportifs');
-    await page.setInputFiles('#field-file', file);
-    await expect.poll(() => page.locator('[data-upload-progress] progress').getAttribute('value'), { timeout: 60_000, interval: 100 }).toBe('100');
-    await page.getByRole('button', { name: 'Enregistrer la ressource' }).click();
-    await page.waitForURL(/\/resources\/[0-9a-f-]+\/edit\?saved/);
-    const resourceId = /resources\/([0-9a-f-]+)\/edit/.exec(page.url())![1]!;
+    const { page, resourceId } = await publishAsAnalyst('Équipements sportifs', file);
 
     // The loading page: the progress bar while the job is queued or running, then the report swapped in by the
     // page's script (no reload).
@@ -168,19 +172,7 @@ describe('datastore explorer', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'portail-explorer-')), 'recensement.csv');
     writeFileSync(file, `${lines.join('\n')}\n`);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${portal}/user/login`);
-    await page.fill('#field-identifier', 'analyste');
-    await page.fill('#field-password', PASSWORD);
-    await page.locator('form[action="/user/login"] button[type="submit"]').click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/user/login'));
-    await page.goto(`${portal}/user/datasets/${dataset.id}/resources/new`);
-    await page.fill('#field-title', 'Recensement');
-    await page.setInputFiles('#field-file', file);
-    await expect.poll(() => page.locator('[data-upload-progress] progress').getAttribute('value'), { timeout: 60_000, interval: 100 }).toBe('100');
-    await page.getByRole('button', { name: 'Enregistrer la ressource' }).click();
-    await page.waitForURL(/\/resources\/[0-9a-f-]+\/edit\?saved/);
-    const resourceId = /resources\/([0-9a-f-]+)\/edit/.exec(page.url())![1]!;
+    const { page, resourceId } = await publishAsAnalyst('Recensement', file);
     await page.goto(`${portal}/user/datasets/${dataset.id}/resources/${resourceId}/datastore`);
     await page.getByRole('heading', { name: 'Rapport de chargement' }).waitFor({ timeout: 240_000 });
     expect(await page.locator('[data-progress-state]').textContent()).toBe('Données requêtables');
