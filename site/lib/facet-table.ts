@@ -31,14 +31,23 @@ export interface EncodedFacetTable {
   /** FNV-1a of Pagefind's page ids in row order: the island checks it reads the rows in Pagefind's order. */
   check: string;
   facets: Record<Facet, EncodedFacet>;
+  /** Only after an incremental build (scripts/lib/incremental-build.ts): the rows are the main bundle's pages
+   * followed by the delta bundle's, `delta` is where the island merges the delta bundle from, `hidden` lists the main
+   * rows the delta supersedes or removes, and `dateRanks` gives the date order, which is no longer the row order. */
+  delta?: string;
+  hidden?: number[];
+  dateRanks?: EncodedRanks;
 }
 
-export interface EncodedTitleOrder {
+export interface EncodedRanks {
+  width: number;
+  /** Each row's rank, `width` characters each. */
+  ranks: string;
+}
+
+export interface EncodedTitleOrder extends EncodedRanks {
   /** The facet table's check: both files come from the same build. */
   check: string;
-  width: number;
-  /** Each row's rank in title order, `width` characters each. */
-  ranks: string;
 }
 
 /** One dataset's values, given by the build in Pagefind's page order. */
@@ -104,12 +113,24 @@ export function encodeFacetTable(rows: readonly FacetRow[], pageIds: readonly st
   return { version: FACET_TABLE_VERSION, count: rows.length, check: fnv1a(pageIds), facets };
 }
 
+/** Each key's rank in ascending (or descending) order, ties in row order. */
+export function encodeRanks(keys: readonly string[], descending = false): EncodedRanks {
+  const before = descending ? 1 : -1;
+  const sorted = keys.map((key, i) => ({ key, i })).sort((a, b) => (a.key < b.key ? before : a.key > b.key ? -before : a.i - b.i));
+  const ranks = new Array<number>(keys.length);
+  sorted.forEach(({ i }, rank) => (ranks[i] = rank));
+  const width = widthFor(keys.length);
+  return { width, ranks: ranks.map((r) => encodeNumber(r, width)).join('') };
+}
+
 export function encodeTitleOrder(rows: readonly FacetRow[], check: string): EncodedTitleOrder {
-  const byTitle = rows.map((row, i) => ({ key: row.titleKey, i })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
-  const ranks = new Array<number>(rows.length);
-  byTitle.forEach(({ i }, rank) => (ranks[i] = rank));
-  const width = widthFor(rows.length);
-  return { check, width, ranks: ranks.map((r) => encodeNumber(r, width)).join('') };
+  return { check, ...encodeRanks(rows.map((row) => row.titleKey)) };
+}
+
+function decodeRanks(encoded: EncodedRanks, count: number): Uint32Array {
+  const ranks = new Uint32Array(count);
+  for (let r = 0; r < count; r++) ranks[r] = decodeNumber(encoded.ranks, r * encoded.width, encoded.width);
+  return ranks;
 }
 
 /** The decoded table: for each facet, each row's value indexes as a slice of `indexes`. */
@@ -127,6 +148,12 @@ export interface FacetTable {
   count: number;
   check: string;
   columns: Record<Facet, FacetColumn>;
+  /** 1 for the rows a delta supersedes or removes: never a result, never counted. */
+  hidden: Uint8Array;
+  /** Each row's rank newest first, when that is not the row order (after an incremental build). */
+  dateRanks: Uint32Array | null;
+  /** The delta Pagefind bundle to merge, if any. */
+  delta: string | null;
 }
 
 export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
@@ -157,15 +184,15 @@ export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
     }
     columns[facet] = { values, codes: codes ?? values, index: new Map(values.map((v, i) => [v, i])), starts, indexes: Uint32Array.from(indexes) };
   }
-  return { count, check: encoded.check, columns };
+  const hidden = new Uint8Array(count);
+  for (const row of encoded.hidden ?? []) if (row < count) hidden[row] = 1;
+  return { count, check: encoded.check, columns, hidden, dateRanks: encoded.dateRanks ? decodeRanks(encoded.dateRanks, count) : null, delta: encoded.delta ?? null };
 }
 
 /** Each row's rank in title order. */
 export function decodeTitleOrder(encoded: EncodedTitleOrder, table: FacetTable): Uint32Array {
   if (encoded.check !== table.check) throw new Error('the title order and the facet table come from different builds');
-  const ranks = new Uint32Array(table.count);
-  for (let r = 0; r < table.count; r++) ranks[r] = decodeNumber(encoded.ranks, r * encoded.width, encoded.width);
-  return ranks;
+  return decodeRanks(encoded, table.count);
 }
 
 export interface FacetSearch {
@@ -204,6 +231,7 @@ export function filterAndCount(table: FacetTable, candidates: Iterable<number>, 
 
   const rows: number[] = [];
   for (const row of candidates) {
+    if (table.hidden[row]) continue;
     if (scopeColumn && !has(scopeColumn, row, (i) => i === scopeIndex)) continue;
     let failed: Facet | null = null;
     let failures = 0;

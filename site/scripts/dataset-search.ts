@@ -21,6 +21,7 @@ interface Result {
 }
 interface Pagefind {
   options(options: Record<string, unknown>): Promise<void>;
+  mergeIndex(path: string): Promise<void>;
   search(term: string | null, options: { filters?: object }): Promise<{ results: Result[] }>;
 }
 
@@ -135,6 +136,9 @@ class DatasetSearch {
       const [pagefind, encoded] = await Promise.all([this.loadPagefind(), fetch(FACET_TABLE_PATH).then((r) => r.json() as Promise<EncodedFacetTable>)]);
       this.pagefind = pagefind;
       this.table = decodeFacetTable(encoded);
+      // After an incremental build the delta bundle's pages follow the main bundle's: Pagefind returns the merged
+      // results of both, main first, and the table hides the main rows the delta replaces.
+      if (this.table.delta) await pagefind.mergeIndex(this.table.delta);
       this.labelByCode = Object.fromEntries(FACETS.map((f) => {
         const { values, codes } = this.table.columns[f];
         return [f, new Map(codes.map((code, i) => [code, values[i]!]))];
@@ -143,6 +147,7 @@ class DatasetSearch {
       this.everyResult = (await pagefind.search(null, {})).results;
       const ids = this.everyResult.map((r) => r.id);
       if (ids.length !== this.table.count || fnv1a(ids) !== this.table.check) throw new Error('search island: the facet table does not match the Pagefind index');
+      // A page republished unchanged has the same id in both bundles: the later row, the delta's, wins.
       this.rowById = new Map(ids.map((id, row) => [id, row]));
     } catch (err) {
       console.error(err);
@@ -244,8 +249,11 @@ class DatasetSearch {
       const rareKeywords = state.selected.keyword.filter((k) => !this.table.columns.keyword.index.has(k));
       const rare = new Map(await Promise.all(rareKeywords.map(async (k) => [k, await this.rareKeywordRows(term, k)] as const)));
       const { rows, counts } = filterAndCount(this.table, candidates, state.selected, this.scope, rare);
-      // Rows are newest first; Pagefind already ranked the candidates by relevance.
-      if (sort === 'date') rows.sort((a, b) => a - b);
+      // Rows are newest first unless a delta says otherwise; Pagefind already ranked the candidates by relevance.
+      if (sort === 'date') {
+        const ranks = this.table.dateRanks;
+        rows.sort(ranks ? (a, b) => ranks[a]! - ranks[b]! : (a, b) => a - b);
+      }
       else if (sort === 'title') {
         this.titleRanks ??= fetch(TITLE_ORDER_PATH).then((r) => r.json() as Promise<EncodedTitleOrder>).then((order) => decodeTitleOrder(order, this.table))
           .catch((err: unknown) => {
