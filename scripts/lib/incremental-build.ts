@@ -85,13 +85,7 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
   const deltaSlugs = new Set([...state.delta, ...change.added, ...change.changed, ...change.removed]);
   if (deltaSlugs.size > MAX_DELTA_DATASETS) return null;
 
-  // Step 1: the datasets' pages and the search.
-  const cat = indexCatalogue(snapshot);
-  const site = siteUrl();
-  for (const slug of [...change.added, ...change.changed]) {
-    writeAtomically(join(out, 'dataset', `${slug}.html`), datasetDocument(cat.datasets.get(slug)!, cat, site));
-  }
-  for (const slug of change.removed) rmSync(join(out, 'dataset', `${slug}.html`), { force: true });
+  // Step 1: the search, then the datasets' pages (a visitor who sees the new page finds it in the search too).
 
   const inDelta = snapshot.datasets.filter((d) => deltaSlugs.has(d.slug));
   const input = searchIndexInput(snapshot, LANG, { only: deltaSlugs, keywordUses: keywordUses(state.main.rows, inDelta) });
@@ -111,6 +105,12 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
   // Older delta bundles: the previous one stays for visitors who loaded the previous facet table a moment ago.
   const bundles = existsSync(join(out, DELTA_DIR)) ? readdirSync(join(out, DELTA_DIR)).filter((name) => name !== stamp).sort() : [];
   for (const name of bundles.slice(0, -1)) rmSync(join(out, DELTA_DIR, name), { recursive: true, force: true });
+  const cat = indexCatalogue(snapshot);
+  const site = siteUrl();
+  for (const slug of [...change.added, ...change.changed]) {
+    writeAtomically(join(out, 'dataset', `${slug}.html`), datasetDocument(cat.datasets.get(slug)!, cat, site));
+  }
+  for (const slug of change.removed) rmSync(join(out, 'dataset', `${slug}.html`), { force: true });
   const searchSeconds = since(started);
 
   // Step 2: the listing pages, rendered by Astro aside and moved in file by file.
