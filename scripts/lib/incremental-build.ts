@@ -88,7 +88,8 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
   // Step 1: the search, then the datasets' pages (a visitor who sees the new page finds it in the search too).
 
   const inDelta = snapshot.datasets.filter((d) => deltaSlugs.has(d.slug));
-  const input = searchIndexInput(snapshot, LANG, { only: deltaSlugs, keywordUses: keywordUses(state.main.rows, inDelta) });
+  const uses = keywordUses(state.main, deltaSlugs, inDelta);
+  const input = searchIndexInput(snapshot, LANG, { only: deltaSlugs, keywordUses: uses });
   const stamp = `${Date.now()}-${process.pid}`;
   let deltaPath: string | null = null;
   let deltaIds: string[] = [];
@@ -99,7 +100,7 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
   }
   const { table, titles } = mergedSearchFiles(state.main,
     { urls: input.records.map((r) => r.url), pageIds: deltaIds, rows: input.rows, dateKeys: input.datasets.map(dateKey) },
-    deltaSlugs, deltaPath, input.codes);
+    deltaSlugs, deltaPath, input.codes, uses);
   writeAtomically(join(out, TITLE_ORDER_PATH), JSON.stringify(titles));
   writeAtomically(join(out, FACET_TABLE_PATH), JSON.stringify(table));
   // Older delta bundles: the previous one stays for visitors who loaded the previous facet table a moment ago.

@@ -119,23 +119,34 @@ export interface DeltaIndex {
   dateKeys: string[];
 }
 
-/** Keyword uses over the main rows and the delta rows, hidden rows included, so that a keyword the main table kept
- * stays in the merged table (the main bundle has no Pagefind filter for it). */
-export function keywordUses(main: readonly FacetRow[], delta: readonly SnapshotDataset[]): Map<string, number> {
-  const uses = new Map<string, number>();
-  for (const row of main) for (const tag of row.values.keyword) uses.set(tag, (uses.get(tag) ?? 0) + 1);
-  for (const d of delta) for (const tag of d.tags) uses.set(tag, (uses.get(tag) ?? 0) + 1);
-  return uses;
+/**
+ * Keyword uses to judge rare keywords by: those of the datasets now public, except that a keyword the main table
+ * kept stays kept (its main rows have no Pagefind filter for it, so the table must keep finding them), however few
+ * uses remain. A keyword the table keeps is never a Pagefind filter of a delta record, and the other way round.
+ */
+export function keywordUses(main: MainIndex, deltaSlugs: ReadonlySet<string>, delta: readonly SnapshotDataset[]): Map<string, number> {
+  const inMain = new Map<string, number>();
+  const visible = new Map<string, number>();
+  main.rows.forEach((row, i) => {
+    const shown = !deltaSlugs.has(main.urls[i]!.slice('/dataset/'.length));
+    for (const tag of row.values.keyword) {
+      inMain.set(tag, (inMain.get(tag) ?? 0) + 1);
+      if (shown) visible.set(tag, (visible.get(tag) ?? 0) + 1);
+    }
+  });
+  for (const d of delta) for (const tag of d.tags) visible.set(tag, (visible.get(tag) ?? 0) + 1);
+  for (const [tag, n] of inMain) if (n >= MIN_KEYWORD_USES) visible.set(tag, Math.max(n, visible.get(tag) ?? 0));
+  return visible;
 }
 
 /** The search files after an incremental build: main rows then delta rows, the main rows of every dataset in the
- * delta (changed or removed) hidden, the date order given explicitly. */
+ * delta (changed or removed) hidden, the date order given explicitly; `uses` from `keywordUses`. */
 export function mergedSearchFiles(main: MainIndex, delta: DeltaIndex, deltaSlugs: ReadonlySet<string>, deltaPath: string | null,
-  codes: Partial<Record<Facet, Map<string, string>>>): { table: EncodedFacetTable; titles: EncodedTitleOrder } {
+  codes: Partial<Record<Facet, Map<string, string>>>, uses: ReadonlyMap<string, number>): { table: EncodedFacetTable; titles: EncodedTitleOrder } {
   const rows = [...main.rows, ...delta.rows];
   const pageIds = [...main.pageIds, ...delta.pageIds];
   const hidden = main.urls.flatMap((url, row) => (deltaSlugs.has(url.slice('/dataset/'.length)) ? [row] : []));
-  const table = encodeFacetTable(rows, pageIds, codes, (facet, _value, uses) => facet !== 'keyword' || uses >= MIN_KEYWORD_USES);
+  const table = encodeFacetTable(rows, pageIds, codes, (facet, value) => facet !== 'keyword' || (uses.get(value) ?? 0) >= MIN_KEYWORD_USES);
   const newest = encodeRanks([...main.dateKeys, ...delta.dateKeys], true);
   if (hidden.length > 0) table.hidden = hidden;
   table.dateRanks = newest;

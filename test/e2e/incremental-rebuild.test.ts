@@ -79,14 +79,14 @@ async function search(q: string): Promise<{ count: number; titles: string[]; key
 }
 
 describe('incremental rebuild on publish', () => {
-  const first: TestDataset = { id: ids(1), slug: 'inventaire-mares-incremental', title: 'Inventaire des mares temporaires', description: 'Relevés annuels des plans d’eau du plateau.' };
+  const first: TestDataset = { id: ids(1), slug: 'inventaire-mares-incremental', title: 'Inventaire des mares bolgoviennes', description: 'Relevés annuels des plans d’eau du plateau.' };
   const second: TestDataset = { id: ids(2), slug: 'herbiers-aquatiques-incremental', title: 'Herbiers aquatiques du Lez', description: 'Cartographie des herbiers, campagne 2026.' };
   const third: TestDataset = { id: ids(3), slug: 'roselieres-incremental', title: 'Roselières de l’étang', description: 'Surfaces de roselières mesurées par drone.' };
 
   it('an added dataset is visible, searchable and counted in its facets', async () => {
     await publish(first);
     await expect.poll(() => status(`/dataset/${first.slug}`), { timeout: 120_000, interval: 250 }).toBe(200);
-    const found = await search('mares temporaires');
+    const found = await search('bolgoviennes');
     expect(found.titles).toEqual([first.title]);
     expect(found.organization).toContain(`${ORG_NAME} (1)`);
     // The home page and the organisation's page list it too (re-rendered after the search is in place).
@@ -95,10 +95,10 @@ describe('incremental rebuild on publish', () => {
   });
 
   it('a changed title is found by its new words and no longer by the old ones', async () => {
-    await publish({ ...first, title: 'Inventaire des tourbières acides' });
-    await expect.poll(() => pageText(`/dataset/${first.slug}`), { timeout: 120_000, interval: 250 }).toContain('tourbières acides');
-    expect((await search('tourbières acides')).titles).toEqual(['Inventaire des tourbières acides']);
-    expect((await search('mares temporaires')).count).toBe(0);
+    await publish({ ...first, title: 'Inventaire des tourbières quasimodiennes' });
+    await expect.poll(() => pageText(`/dataset/${first.slug}`), { timeout: 120_000, interval: 250 }).toContain('tourbières quasimodiennes');
+    expect((await search('quasimodiennes')).titles).toEqual(['Inventaire des tourbières quasimodiennes']);
+    expect((await search('bolgoviennes')).count).toBe(0);
   });
 
   it('two publishes in quick succession are both visible and counted', async () => {
@@ -106,7 +106,7 @@ describe('incremental rebuild on publish', () => {
     await publish(third);
     await expect.poll(async () => [await status(`/dataset/${second.slug}`), await status(`/dataset/${third.slug}`)], { timeout: 120_000, interval: 250 }).toEqual([200, 200]);
     const found = await search(KEYWORD);
-    expect(found.titles).toEqual([second.title, 'Inventaire des tourbières acides', third.title].sort());
+    expect(found.titles).toEqual([second.title, 'Inventaire des tourbières quasimodiennes', third.title].sort());
     expect(found.keyword).toContain(`${KEYWORD} (3)`);
   });
 
@@ -114,13 +114,13 @@ describe('incremental rebuild on publish', () => {
     await publish({ ...second, published: false });
     await expect.poll(() => status(`/dataset/${second.slug}`), { timeout: 120_000, interval: 250 }).toBe(404);
     const found = await search(KEYWORD);
-    expect(found.titles).toEqual(['Inventaire des tourbières acides', third.title].sort());
+    expect(found.titles).toEqual(['Inventaire des tourbières quasimodiennes', third.title].sort());
     expect(found.keyword).toContain(`${KEYWORD} (2)`);
     expect((await search('herbiers')).titles).not.toContain(second.title);
   });
 
   it('a full build after the deltas gives the same results and clears the delta', async () => {
-    const queries = [KEYWORD, 'tourbières acides', 'mares temporaires', 'herbiers', 'eau'];
+    const queries = [KEYWORD, 'quasimodiennes', 'bolgoviennes', 'herbiers', 'eau'];
     const before = await Promise.all(queries.map(search));
     const token = /REBUILD_HOOK_TOKEN=(\S+)/.exec(readFileSync(resolve(ROOT, '.dev.vars'), 'utf8'))![1]!;
     expect((await fetch(`${hookUrl}/rebuild?full=1`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(202);

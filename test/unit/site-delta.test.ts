@@ -31,9 +31,10 @@ function fullTable(snapshot: CatalogueSnapshot): FacetTable {
 function mergedTable(before: CatalogueSnapshot, after: CatalogueSnapshot, deltaSlugs: Set<string>) {
   const main = mainIndex(before);
   const inDelta = after.datasets.filter((d) => deltaSlugs.has(d.slug));
-  const input = searchIndexInput(after, 'fr', { only: deltaSlugs, keywordUses: keywordUses(main.rows, inDelta) });
+  const uses = keywordUses(main, deltaSlugs, inDelta);
+  const input = searchIndexInput(after, 'fr', { only: deltaSlugs, keywordUses: uses });
   const delta = { urls: input.records.map((r) => r.url), pageIds: input.records.map((r) => `delta_${r.url}`), rows: input.rows, dateKeys: input.datasets.map(dateKey) };
-  const { table, titles } = mergedSearchFiles(main, delta, deltaSlugs, '/pagefind-delta/1/', input.codes);
+  const { table, titles } = mergedSearchFiles(main, delta, deltaSlugs, '/pagefind-delta/1/', input.codes, uses);
   return { table: decodeFacetTable(table), titles, encoded: table, urls: [...main.urls, ...delta.urls], deltaKeywords: input.records.map((r) => r.filters.keyword ?? []) };
 }
 
@@ -144,6 +145,16 @@ describe('merged search files', () => {
     const merged = mergedTable(tagged, next, new Set([tagged.datasets[0]!.slug]));
     const { counts } = answer(merged.table, merged.urls);
     expect(counts.keyword['rare-mais-gardé']).toBe(1);
+  });
+
+  it('counts a changed dataset’s keywords once: a keyword of one dataset stays out of the table, as in a full build', () => {
+    const tagged = clone(base);
+    tagged.datasets[0]!.tags = ['une-seule-fois'];
+    const next = clone(tagged);
+    next.datasets[0]!.title = 'Titre changé';
+    const merged = mergedTable(tagged, next, new Set([tagged.datasets[0]!.slug]));
+    expect(merged.table.columns.keyword.index.has('une-seule-fois')).toBe(false);
+    expect(merged.deltaKeywords.flat()).toContain('une-seule-fois');
   });
 
   it('gives the title order of every row, hidden ones included, under the table’s check', () => {
