@@ -144,7 +144,7 @@ interface SearchFiles {
 
 async function runPagefind(snapshotPath: string, bundleDir: string): Promise<SearchFiles> {
   const started = performance.now();
-  const [pagefind, { searchIndexInput }, { encodeFacetTable, encodeTitleOrder }, { FACET_TABLE_PATH, MIN_KEYWORD_USES, TITLE_ORDER_PATH }, { builtDatasets, dateKey, shellHash }] = await Promise.all([import('pagefind'),
+  const [pagefind, { searchIndexInput }, { encodeFacetTable, encodeTitleOrder }, { FACET_TABLE_PATH, MIN_KEYWORD_USES, TITLE_ORDER_PATH }, { builtDatasets, dateKey, shellHash, vocabulary }] = await Promise.all([import('pagefind'),
     import('../site/lib/search-record'), import('../site/lib/facet-table'), import('../site/lib/search'), import('../site/lib/site-delta')]);
   try {
     // Pagefind's binary starts while the snapshot is parsed.
@@ -160,6 +160,7 @@ async function runPagefind(snapshotPath: string, bundleDir: string): Promise<Sea
     const writing = index.writeFiles({ outputPath: bundleDir });
     // While Pagefind writes its files.
     const built = { shell: shellHash(snapshot), datasets: builtDatasets(snapshot) };
+    const words = [...vocabulary(records.map((r) => r.content))];
     const written = await writing;
     if (written.errors.length > 0) throw new Error(`Pagefind: ${written.errors.join('; ')}`);
     const ids = pageIdsByUrl(bundleDir);
@@ -170,7 +171,7 @@ async function runPagefind(snapshotPath: string, bundleDir: string): Promise<Sea
       seconds: since(started),
       records: records.length,
       files: { [FACET_TABLE_PATH]: JSON.stringify(table), [TITLE_ORDER_PATH]: JSON.stringify(encodeTitleOrder(rows, table.check)) },
-      main: { urls: records.map((r) => r.url), pageIds, rows, dateKeys: datasets.map(dateKey) },
+      main: { urls: records.map((r) => r.url), pageIds, rows, dateKeys: datasets.map(dateKey), words },
       built,
     };
   } finally {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { BuiltDataset, MainIndex } from '../../site/lib/site-delta';
 
-export const BUILD_STATE_VERSION = 1;
+export const BUILD_STATE_VERSION = 2;
 
 export interface BuildState {
   version: number;

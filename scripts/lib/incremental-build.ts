@@ -89,7 +89,7 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
 
   const inDelta = snapshot.datasets.filter((d) => deltaSlugs.has(d.slug));
   const uses = keywordUses(state.main, deltaSlugs, inDelta);
-  const input = searchIndexInput(snapshot, LANG, { only: deltaSlugs, keywordUses: uses });
+  const input = searchIndexInput(snapshot, LANG, { only: deltaSlugs, keywordUses: uses, delta: true });
   const stamp = `${Date.now()}-${process.pid}`;
   let deltaPath: string | null = null;
   let deltaIds: string[] = [];
@@ -99,7 +99,7 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
     deltaPath = `/${DELTA_DIR}/${stamp}/`;
   }
   const { table, titles } = mergedSearchFiles(state.main,
-    { urls: input.records.map((r) => r.url), pageIds: deltaIds, rows: input.rows, dateKeys: input.datasets.map(dateKey) },
+    { urls: input.records.map((r) => r.url), pageIds: deltaIds, rows: input.rows, dateKeys: input.datasets.map(dateKey), contents: input.records.map((r) => r.content) },
     deltaSlugs, deltaPath, input.codes, uses);
   writeAtomically(join(out, TITLE_ORDER_PATH), JSON.stringify(titles));
   writeAtomically(join(out, FACET_TABLE_PATH), JSON.stringify(table));

@@ -29,6 +29,11 @@ export function currentBuild(): BuildRecord | null {
 /** A build that never ends would block every later rebuild: past the limit it is stopped and reported. */
 const BUILD_TIMEOUT_MS = Number(process.env.SITE_BUILD_TIMEOUT_SECONDS ?? 900) * 1000;
 
+/** After a build, `wrangler dev` reloads to serve the new files, and a queue message sent while it reloads is lost
+ * (local Queues live in the runtime): these checks of the catalogue's last change catch a publish whose hook call
+ * never came. */
+const CATCH_UP_CHECKS_MS = [3_000, 10_000];
+
 /** Quiet time after the last incremental build before the consolidating full build. */
 const CONSOLIDATE_AFTER_MS = Number(process.env.SITE_CONSOLIDATE_SECONDS ?? 600) * 1000;
 
@@ -56,6 +61,7 @@ export class SiteBuilder {
   private pending = false;
   private pendingFull = false;
   private consolidation: NodeJS.Timeout | null = null;
+  private readonly catchUps = new Set<NodeJS.Timeout>();
   lastError: string | null = null;
 
   constructor(private readonly portalUrl: string, private readonly operatorToken: string,
@@ -88,13 +94,38 @@ export class SiteBuilder {
     return this.running;
   }
 
-  /** Stops the consolidation timer (the server is stopping). */
+  /** Stops the timers (the server is stopping). */
   close(): void {
     if (this.consolidation) clearTimeout(this.consolidation);
+    for (const timer of this.catchUps) clearTimeout(timer);
+    this.catchUps.clear();
+  }
+
+  private scheduleCatchUps(): void {
+    for (const delay of CATCH_UP_CHECKS_MS) {
+      const timer = setTimeout(() => {
+        this.catchUps.delete(timer);
+        void this.catchUp();
+      }, delay);
+      timer.unref();
+      this.catchUps.add(timer);
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.running) return;
+    try {
+      const response = await fetch(`${this.portalUrl}/api/internal/catalogue/status`, { headers: { authorization: `Bearer ${this.operatorToken}` } });
+      if (!response.ok) return;
+      const { lastChangeId } = (await response.json()) as { lastChangeId: number };
+      if (lastChangeId > (currentBuild()?.changeId ?? -1)) await this.request();
+    } catch {
+      // The Worker is reloading or stopping: the next check or hook call will do.
+    }
   }
 
   private scheduleConsolidation(): void {
-    this.close();
+    if (this.consolidation) clearTimeout(this.consolidation);
     this.consolidation = setTimeout(() => {
       this.consolidation = null;
       this.request({ full: true }).catch(() => {}); // lastError tells
@@ -128,6 +159,7 @@ export class SiteBuilder {
       const record: BuildRecord = { stateDir: STATE_DIR, changeId: lastChangeId, builtAt: new Date().toISOString(),
         seconds: (performance.now() - started) / 1000, incremental: figures.incremental === true };
       if (record.incremental) this.scheduleConsolidation();
+      this.scheduleCatchUps();
       await writeFile(CURRENT, JSON.stringify(record));
       this.lastError = null;
       this.onBuilt(record);

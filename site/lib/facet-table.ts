@@ -37,6 +37,9 @@ export interface EncodedFacetTable {
   delta?: string;
   hidden?: number[];
   dateRanks?: EncodedRanks;
+  /** First delta row, and the delta's words the main bundle does not have: see `FacetTable.freshWords`. */
+  deltaStart?: number;
+  freshWords?: string[];
 }
 
 export interface EncodedRanks {
@@ -154,6 +157,12 @@ export interface FacetTable {
   dateRanks: Uint32Array | null;
   /** The delta Pagefind bundle to merge, if any. */
   delta: string | null;
+  /** Rows from here on are the delta's. */
+  deltaStart: number;
+  /** Words only the delta's pages have. Pagefind answers a word its index lacks with loose matches (prefixes,
+   * near spellings); a full index, having the word, would return only the pages containing it. So a query with
+   * such a word keeps only delta rows. */
+  freshWords: Set<string>;
 }
 
 export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
@@ -186,7 +195,10 @@ export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
   }
   const hidden = new Uint8Array(count);
   for (const row of encoded.hidden ?? []) if (row < count) hidden[row] = 1;
-  return { count, check: encoded.check, columns, hidden, dateRanks: encoded.dateRanks ? decodeRanks(encoded.dateRanks, count) : null, delta: encoded.delta ?? null };
+  return {
+    count, check: encoded.check, columns, hidden, dateRanks: encoded.dateRanks ? decodeRanks(encoded.dateRanks, count) : null,
+    delta: encoded.delta ?? null, deltaStart: encoded.deltaStart ?? count, freshWords: new Set(encoded.freshWords ?? []),
+  };
 }
 
 /** Each row's rank in title order. */

@@ -49,6 +49,9 @@ export interface SearchIndexOptions {
   only?: ReadonlySet<string>;
   /** Keyword uses to judge rare keywords by, instead of counting over the records (lib/site-delta.ts). */
   keywordUses?: ReadonlyMap<string, number>;
+  /** Marks the records of a delta bundle, so that a page republished unchanged gets another Pagefind id than its
+   * superseded main page (ids are hashes of the page's fragment). */
+  delta?: boolean;
 }
 
 export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang, options: SearchIndexOptions = {}): SearchIndexInput {
@@ -73,6 +76,7 @@ export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang, option
       updated: formatDate(lang, d.dateModified),
     };
     if (d.hasRestrictedResources) meta.restricted = '1';
+    if (options.delta) meta.delta = '1';
     const values: Record<Facet, string[]> = {
       theme: themeTitles,
       frequency: [frequencyLabel(lang, d.updateFrequency)],

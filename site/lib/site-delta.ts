@@ -3,7 +3,7 @@
 // (facet table, title order) of the main Pagefind bundle merged with a delta bundle. Design: docs/decisions.md.
 import type { CatalogueSnapshot, SnapshotDataset } from '../../worker/src/domain/snapshot';
 import { encodeFacetTable, encodeRanks, encodeTitleOrder, fnv1a, type EncodedFacetTable, type EncodedTitleOrder, type FacetRow } from './facet-table';
-import { MIN_KEYWORD_USES, type Facet } from './search';
+import { MIN_KEYWORD_USES, searchWords, type Facet } from './search';
 
 /** What the last build knew of one dataset: enough to tell a change and to find the pages listing it. */
 export interface BuiltDataset {
@@ -108,6 +108,8 @@ export interface MainIndex {
   rows: FacetRow[];
   /** Sort key of each row, newest first meaning descending (see `dateKey`). */
   dateKeys: string[];
+  /** Every word of the indexed content (`searchWords`), for `freshWords`. */
+  words: string[];
 }
 
 export const dateKey = (d: SnapshotDataset): string => `${d.dateModified}\u0000${d.metadataModified}`;
@@ -117,6 +119,15 @@ export interface DeltaIndex {
   pageIds: string[];
   rows: FacetRow[];
   dateKeys: string[];
+  /** The delta records' indexed content. */
+  contents: string[];
+}
+
+/** The distinct words of indexed contents. */
+export function vocabulary(contents: Iterable<string>): Set<string> {
+  const words = new Set<string>();
+  for (const content of contents) for (const word of searchWords(content)) words.add(word);
+  return words;
 }
 
 /**
@@ -151,5 +162,8 @@ export function mergedSearchFiles(main: MainIndex, delta: DeltaIndex, deltaSlugs
   if (hidden.length > 0) table.hidden = hidden;
   table.dateRanks = newest;
   if (deltaPath) table.delta = deltaPath;
+  table.deltaStart = main.rows.length;
+  const known = new Set(main.words);
+  table.freshWords = [...vocabulary(delta.contents)].filter((w) => !known.has(w)).sort();
   return { table, titles: encodeTitleOrder(rows, table.check) };
 }

@@ -6,7 +6,7 @@
 // never loaded up front. Only the current page's fragments are loaded: 20 small files, whatever the number of matches.
 import { decodeFacetTable, decodeTitleOrder, filterAndCount, fnv1a, type EncodedFacetTable, type EncodedTitleOrder, type FacetTable } from '../lib/facet-table';
 import {
-  FACETS, FACET_TABLE_PATH, FORMAT_SEPARATOR, PAGE_SIZE, SORTS, TITLE_ORDER_PATH,
+  FACETS, FACET_TABLE_PATH, FORMAT_SEPARATOR, PAGE_SIZE, SORTS, TITLE_ORDER_PATH, searchWords,
   type Facet, type SearchConfig, type SearchMessages, type SearchMeta, type Sort,
 } from '../lib/search';
 
@@ -147,7 +147,6 @@ class DatasetSearch {
       this.everyResult = (await pagefind.search(null, {})).results;
       const ids = this.everyResult.map((r) => r.id);
       if (ids.length !== this.table.count || fnv1a(ids) !== this.table.check) throw new Error('search island: the facet table does not match the Pagefind index');
-      // A page republished unchanged has the same id in both bundles: the later row, the delta's, wins.
       this.rowById = new Map(ids.map((id, row) => [id, row]));
     } catch (err) {
       console.error(err);
@@ -238,9 +237,10 @@ class DatasetSearch {
       let candidates: Iterable<number>;
       if (term) {
         const found = await this.pagefind.search(term, {});
+        const deltaOnly = searchWords(term).some((word) => this.table.freshWords.has(word));
         for (const result of found.results) {
           const row = this.rowById.get(result.id);
-          if (row !== undefined) resultByRow.set(row, result);
+          if (row !== undefined && !(deltaOnly && row < this.table.deltaStart)) resultByRow.set(row, result);
         }
         candidates = resultByRow.keys();
       } else {

@@ -7,7 +7,7 @@ import { decodeFacetTable, decodeTitleOrder, encodeFacetTable, filterAndCount, t
 import { FACETS, MIN_KEYWORD_USES, type Facet } from '../../site/lib/search';
 import { searchIndexInput } from '../../site/lib/search-record';
 import {
-  affectedFiles, affectedPages, builtDatasets, dateKey, keywordUses, mergedSearchFiles, planChange, shellHash, type MainIndex,
+  affectedFiles, affectedPages, builtDatasets, dateKey, keywordUses, mergedSearchFiles, planChange, shellHash, vocabulary, type MainIndex,
 } from '../../site/lib/site-delta';
 
 const clone = (s: CatalogueSnapshot): CatalogueSnapshot => structuredClone(s);
@@ -18,7 +18,8 @@ const noSelection = (): Record<Facet, string[]> => ({ theme: [], frequency: [], 
 /** A full build's search rows; fake page ids stand in for Pagefind's. */
 function mainIndex(snapshot: CatalogueSnapshot): MainIndex {
   const input = searchIndexInput(snapshot, 'fr');
-  return { urls: input.records.map((r) => r.url), pageIds: input.records.map((r) => `fr_${r.url}`), rows: input.rows, dateKeys: input.datasets.map(dateKey) };
+  return { urls: input.records.map((r) => r.url), pageIds: input.records.map((r) => `fr_${r.url}`), rows: input.rows, dateKeys: input.datasets.map(dateKey),
+    words: [...vocabulary(input.records.map((r) => r.content))] };
 }
 
 function fullTable(snapshot: CatalogueSnapshot): FacetTable {
@@ -32,8 +33,9 @@ function mergedTable(before: CatalogueSnapshot, after: CatalogueSnapshot, deltaS
   const main = mainIndex(before);
   const inDelta = after.datasets.filter((d) => deltaSlugs.has(d.slug));
   const uses = keywordUses(main, deltaSlugs, inDelta);
-  const input = searchIndexInput(after, 'fr', { only: deltaSlugs, keywordUses: uses });
-  const delta = { urls: input.records.map((r) => r.url), pageIds: input.records.map((r) => `delta_${r.url}`), rows: input.rows, dateKeys: input.datasets.map(dateKey) };
+  const input = searchIndexInput(after, 'fr', { only: deltaSlugs, keywordUses: uses, delta: true });
+  const delta = { urls: input.records.map((r) => r.url), pageIds: input.records.map((r) => `delta_${r.url}`), rows: input.rows, dateKeys: input.datasets.map(dateKey),
+    contents: input.records.map((r) => r.content) };
   const { table, titles } = mergedSearchFiles(main, delta, deltaSlugs, '/pagefind-delta/1/', input.codes, uses);
   return { table: decodeFacetTable(table), titles, encoded: table, urls: [...main.urls, ...delta.urls], deltaKeywords: input.records.map((r) => r.filters.keyword ?? []) };
 }
@@ -155,6 +157,14 @@ describe('merged search files', () => {
     const merged = mergedTable(tagged, next, new Set([tagged.datasets[0]!.slug]));
     expect(merged.table.columns.keyword.index.has('une-seule-fois')).toBe(false);
     expect(merged.deltaKeywords.flat()).toContain('une-seule-fois');
+  });
+
+  it('names the words only the delta has, so that a query with one keeps only delta rows', () => {
+    const next = clone(base);
+    next.datasets[7]!.title = 'Inventaire des Quasimodiennes';
+    const merged = mergedTable(base, next, new Set([next.datasets[7]!.slug]));
+    expect(merged.table.deltaStart).toBe(base.datasets.length);
+    expect([...merged.table.freshWords]).toEqual(['quasimodiennes']);
   });
 
   it('gives the title order of every row, hidden ones included, under the table’s check', () => {
