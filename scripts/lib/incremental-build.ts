@@ -17,10 +17,10 @@ import { FACET_TABLE_PATH, TITLE_ORDER_PATH } from '../../site/lib/search';
 import { searchIndexInput } from '../../site/lib/search-record';
 import { siteUrl } from '../../site/lib/site';
 import {
-  affectedFiles, affectedPages, builtDatasets, dateKey, keywordUses, mergedSearchFiles, planChange,
+  affectedFiles, affectedPages, builtDatasets, dateKey, keywordUses, mergedSearchFiles, planChange, type CatalogueChange,
 } from '../../site/lib/site-delta';
 import { LANG, checkPageOrder, pageIdsByUrl, runAstro, since } from '../build-site';
-import { readBuildState, writeBuildState } from './build-state';
+import { readBuildState, writeBuildState, type BuildState } from './build-state';
 
 export interface IncrementalFigures {
   incremental: true;
@@ -41,11 +41,41 @@ const MAX_DELTA_DATASETS = Number(process.env.SITE_DELTA_MAX ?? 500);
 
 const DELTA_DIR = 'pagefind-delta';
 
-/** Writes beside the target then renames over it: a visitor never reads half a file. */
-function writeAtomically(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, content);
-  renameSync(`${file}.tmp`, file);
+/**
+ * Everything is written in a staging folder beside the site, then renamed into it: a visitor never reads half a
+ * file, and `wrangler dev`, which rescans the site on every change, never meets a file that vanishes while it reads
+ * (a temporary file, a bundle being removed).
+ */
+class Staging {
+  private count = 0;
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** A fresh path in the staging folder. */
+  path(): string {
+    return join(this.dir, String(this.count++));
+  }
+
+  write(target: string, content: string): void {
+    const file = this.path();
+    writeFileSync(file, content);
+    this.move(file, target);
+  }
+
+  move(from: string, target: string): void {
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(from, target);
+  }
+
+  /** Moves out of the site, to be deleted with the staging folder. */
+  remove(target: string): void {
+    if (existsSync(target)) renameSync(target, this.path());
+  }
+
+  close(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 async function writeDeltaBundle(records: Parameters<pagefind.PagefindIndex['addCustomRecord']>[0][], dir: string): Promise<string[]> {
@@ -76,59 +106,73 @@ export async function incrementalBuild({ snapshotPath, outDir }: { snapshotPath:
   const snapshot = JSON.parse(readFileSync(snapshotPath, 'utf8')) as CatalogueSnapshot;
   const plan = planChange(state, snapshot);
   if (plan.kind === 'full') return null;
-  const figures = (change: { added: string[]; changed: string[]; removed: string[] }, deltaDatasets: number, searchSeconds: number, pagesSeconds: number): IncrementalFigures => ({
-    incremental: true, added: change.added.length, changed: change.changed.length, removed: change.removed.length,
-    deltaDatasets, searchSeconds, pagesSeconds, totalSeconds: since(started),
-  });
-  if (plan.kind === 'none') return figures({ added: [], changed: [], removed: [] }, state.delta.length, 0, 0);
-  const { change } = plan;
+  const change = plan.kind === 'delta' ? plan.change : { added: [], changed: [], removed: [] };
   const deltaSlugs = new Set([...state.delta, ...change.added, ...change.changed, ...change.removed]);
   if (deltaSlugs.size > MAX_DELTA_DATASETS) return null;
+  const steps = { searchSeconds: 0, pagesSeconds: 0 };
+  if (plan.kind === 'delta') {
+    const staging = new Staging(join(dirname(out), `.${basename(out)}.incremental-${Date.now()}-${process.pid}`));
+    try {
+      Object.assign(steps, await applyChange({ snapshotPath: resolve(snapshotPath), out, state, snapshot, change, deltaSlugs, staging }));
+    } finally {
+      staging.close();
+    }
+  }
+  return {
+    incremental: true, added: change.added.length, changed: change.changed.length, removed: change.removed.length,
+    deltaDatasets: deltaSlugs.size, ...steps, totalSeconds: since(started),
+  };
+}
 
+interface ChangeJob {
+  snapshotPath: string;
+  out: string;
+  state: BuildState;
+  snapshot: CatalogueSnapshot;
+  change: CatalogueChange;
+  deltaSlugs: Set<string>;
+  staging: Staging;
+}
+
+async function applyChange({ snapshotPath, out, state, snapshot, change, deltaSlugs, staging }: ChangeJob): Promise<{ searchSeconds: number; pagesSeconds: number }> {
+  const started = performance.now();
   // Step 1: the search, then the datasets' pages (a visitor who sees the new page finds it in the search too).
-
   const inDelta = snapshot.datasets.filter((d) => deltaSlugs.has(d.slug));
   const uses = keywordUses(state.main, deltaSlugs, inDelta);
   const input = searchIndexInput(snapshot, LANG, { only: deltaSlugs, keywordUses: uses, delta: true });
-  const stamp = `${Date.now()}-${process.pid}`;
+  const stamp = basename(staging.dir).replace(/^.*incremental-/, '');
   let deltaPath: string | null = null;
   let deltaIds: string[] = [];
   if (input.records.length > 0) {
+    const bundle = staging.path();
+    deltaIds = await writeDeltaBundle(input.records, bundle);
     // Not read by visitors until the facet table names it.
-    deltaIds = await writeDeltaBundle(input.records, join(out, DELTA_DIR, stamp));
+    staging.move(bundle, join(out, DELTA_DIR, stamp));
     deltaPath = `/${DELTA_DIR}/${stamp}/`;
   }
   const { table, titles } = mergedSearchFiles(state.main,
     { urls: input.records.map((r) => r.url), pageIds: deltaIds, rows: input.rows, dateKeys: input.datasets.map(dateKey), contents: input.records.map((r) => r.content) },
     deltaSlugs, deltaPath, input.codes, uses);
-  writeAtomically(join(out, TITLE_ORDER_PATH), JSON.stringify(titles));
-  writeAtomically(join(out, FACET_TABLE_PATH), JSON.stringify(table));
+  staging.write(join(out, TITLE_ORDER_PATH), JSON.stringify(titles));
+  staging.write(join(out, FACET_TABLE_PATH), JSON.stringify(table));
   // Older delta bundles: the previous one stays for visitors who loaded the previous facet table a moment ago.
   const bundles = existsSync(join(out, DELTA_DIR)) ? readdirSync(join(out, DELTA_DIR)).filter((name) => name !== stamp).sort() : [];
-  for (const name of bundles.slice(0, -1)) rmSync(join(out, DELTA_DIR, name), { recursive: true, force: true });
+  for (const name of bundles.slice(0, -1)) staging.remove(join(out, DELTA_DIR, name));
   const cat = indexCatalogue(snapshot);
   const site = siteUrl();
   for (const slug of [...change.added, ...change.changed]) {
-    writeAtomically(join(out, 'dataset', `${slug}.html`), datasetDocument(cat.datasets.get(slug)!, cat, site));
+    staging.write(join(out, 'dataset', `${slug}.html`), datasetDocument(cat.datasets.get(slug)!, cat, site));
   }
-  for (const slug of change.removed) rmSync(join(out, 'dataset', `${slug}.html`), { force: true });
+  for (const slug of change.removed) staging.remove(join(out, 'dataset', `${slug}.html`));
   const searchSeconds = since(started);
 
   // Step 2: the listing pages, rendered by Astro aside and moved in file by file.
   const pagesStarted = performance.now();
   const pages = affectedPages(change, state.datasets, snapshot);
-  const partial = join(dirname(out), `.${basename(out)}.partial-${stamp}`);
-  try {
-    await runAstro(resolve(snapshotPath), partial, { SITE_ONLY_PAGES: JSON.stringify({ ...pages, page: [] }) });
-    for (const file of affectedFiles(pages)) {
-      if (!existsSync(join(partial, file))) continue;
-      mkdirSync(dirname(join(out, file)), { recursive: true });
-      renameSync(join(partial, file), join(out, file));
-    }
-  } finally {
-    rmSync(partial, { recursive: true, force: true });
-  }
+  const partial = staging.path();
+  await runAstro(snapshotPath, partial, { SITE_ONLY_PAGES: JSON.stringify({ ...pages, page: [] }) });
+  for (const file of affectedFiles(pages)) if (existsSync(join(partial, file))) staging.move(join(partial, file), join(out, file));
   // Last: if anything above failed, the next build sees the same change again.
   writeBuildState(out, { main: state.main, shell: state.shell, datasets: builtDatasets(snapshot), delta: [...deltaSlugs].sort() });
-  return figures(change, deltaSlugs.size, searchSeconds, since(pagesStarted));
+  return { searchSeconds, pagesSeconds: since(pagesStarted) };
 }
