@@ -123,7 +123,8 @@ async function main(): Promise<void> {
     log(`${summary.datasets} jeux de données, ${summary.resources} ressources importés`);
   }
   const built = currentBuild();
-  if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request();
+  // Full at start-up: the site code may have changed since the last build.
+  if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request({ full: true });
   await waitForSite();
   log(`portail prêt : http://localhost:${PORT} (e-mails : http://localhost:${PORT}/dev/mailbox)`);
 }
