@@ -33,10 +33,11 @@ export interface EncodedFacetTable {
   facets: Record<Facet, EncodedFacet>;
   /** Only after an incremental build (scripts/lib/incremental-build.ts): the rows are the main bundle's pages
    * followed by the delta bundle's, `delta` is where the island merges the delta bundle from, `hidden` lists the main
-   * rows the delta supersedes or removes, and `dateRanks` gives the date order, which is no longer the row order. */
+   * rows the delta supersedes or removes, and `deltaDateSlots` places the delta rows in the date order (main rows
+   * are in it already): for each delta row, how many main rows come before it, newest first. */
   delta?: string;
   hidden?: number[];
-  dateRanks?: EncodedRanks;
+  deltaDateSlots?: number[];
   /** First delta row, and the delta's words the main bundle does not have: see `FacetTable.freshWords`. */
   deltaStart?: number;
   freshWords?: string[];
@@ -116,10 +117,9 @@ export function encodeFacetTable(rows: readonly FacetRow[], pageIds: readonly st
   return { version: FACET_TABLE_VERSION, count: rows.length, check: fnv1a(pageIds), facets };
 }
 
-/** Each key's rank in ascending (or descending) order, ties in row order. */
-export function encodeRanks(keys: readonly string[], descending = false): EncodedRanks {
-  const before = descending ? 1 : -1;
-  const sorted = keys.map((key, i) => ({ key, i })).sort((a, b) => (a.key < b.key ? before : a.key > b.key ? -before : a.i - b.i));
+/** Each key's rank in ascending order, ties in row order. */
+function encodeRanks(keys: readonly string[]): EncodedRanks {
+  const sorted = keys.map((key, i) => ({ key, i })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
   const ranks = new Array<number>(keys.length);
   sorted.forEach(({ i }, rank) => (ranks[i] = rank));
   const width = widthFor(keys.length);
@@ -195,10 +195,27 @@ export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
   }
   const hidden = new Uint8Array(count);
   for (const row of encoded.hidden ?? []) if (row < count) hidden[row] = 1;
+  const deltaStart = encoded.deltaStart ?? count;
   return {
-    count, check: encoded.check, columns, hidden, dateRanks: encoded.dateRanks ? decodeRanks(encoded.dateRanks, count) : null,
-    delta: encoded.delta ?? null, deltaStart: encoded.deltaStart ?? count, freshWords: new Set(encoded.freshWords ?? []),
+    count, check: encoded.check, columns, hidden, dateRanks: encoded.deltaDateSlots ? dateRanks(encoded.deltaDateSlots, deltaStart, count) : null,
+    delta: encoded.delta ?? null, deltaStart, freshWords: new Set(encoded.freshWords ?? []),
   };
+}
+
+/** Each row's rank newest first: main rows keep their order, delta row j (in date order too) goes after
+ * `slots[j]` main rows. */
+function dateRanks(slots: readonly number[], deltaStart: number, count: number): Uint32Array {
+  const ranks = new Uint32Array(count);
+  let j = 0;
+  for (let row = 0; row < deltaStart; row++) {
+    while (j < slots.length && slots[j]! <= row) {
+      ranks[deltaStart + j] = slots[j]! + j;
+      j++;
+    }
+    ranks[row] = row + j;
+  }
+  for (; j < slots.length; j++) ranks[deltaStart + j] = slots[j]! + j;
+  return ranks;
 }
 
 /** Each row's rank in title order. */

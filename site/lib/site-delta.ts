@@ -2,7 +2,7 @@
 // the last build and a new snapshot, which pages of the static site that change touches, and the search files
 // (facet table, title order) of the main Pagefind bundle merged with a delta bundle. Design: docs/decisions.md.
 import type { CatalogueSnapshot, SnapshotDataset } from '../../worker/src/domain/snapshot';
-import { encodeFacetTable, encodeRanks, encodeTitleOrder, fnv1a, type EncodedFacetTable, type EncodedTitleOrder, type FacetRow } from './facet-table';
+import { encodeFacetTable, encodeTitleOrder, fnv1a, type EncodedFacetTable, type EncodedTitleOrder, type FacetRow } from './facet-table';
 import { MIN_KEYWORD_USES, searchWords, type Facet } from './search';
 
 /** What the last build knew of one dataset: enough to tell a change and to find the pages listing it. */
@@ -151,16 +151,21 @@ export function keywordUses(main: MainIndex, deltaSlugs: ReadonlySet<string>, de
 }
 
 /** The search files after an incremental build: main rows then delta rows, the main rows of every dataset in the
- * delta (changed or removed) hidden, the date order given explicitly; `uses` from `keywordUses`. */
+ * delta (changed or removed) hidden, the delta rows placed in the date order; `uses` from `keywordUses`. */
 export function mergedSearchFiles(main: MainIndex, delta: DeltaIndex, deltaSlugs: ReadonlySet<string>, deltaPath: string | null,
   codes: Partial<Record<Facet, Map<string, string>>>, uses: ReadonlyMap<string, number>): { table: EncodedFacetTable; titles: EncodedTitleOrder } {
   const rows = [...main.rows, ...delta.rows];
   const pageIds = [...main.pageIds, ...delta.pageIds];
   const hidden = main.urls.flatMap((url, row) => (deltaSlugs.has(url.slice('/dataset/'.length)) ? [row] : []));
   const table = encodeFacetTable(rows, pageIds, codes, (facet, value) => facet !== 'keyword' || (uses.get(value) ?? 0) >= MIN_KEYWORD_USES);
-  const newest = encodeRanks([...main.dateKeys, ...delta.dateKeys], true);
+  // Main keys are newest first; a delta row goes after every main row at least as new (delta keys are in order too).
+  let slot = 0;
+  const slots = delta.dateKeys.map((key) => {
+    while (slot < main.dateKeys.length && main.dateKeys[slot]! >= key) slot++;
+    return slot;
+  });
   if (hidden.length > 0) table.hidden = hidden;
-  table.dateRanks = newest;
+  table.deltaDateSlots = slots;
   if (deltaPath) table.delta = deltaPath;
   table.deltaStart = main.rows.length;
   const known = new Set(main.words);
