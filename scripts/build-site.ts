@@ -24,6 +24,9 @@ import { constants as zlib, gunzipSync } from 'node:zlib';
 import type { CatalogueSnapshot } from '../worker/src/domain/snapshot';
 import { bundleIslands } from './bundle-islands';
 import type { DatasetPagesJob } from './lib/dataset-pages-worker';
+import { incrementalBuild, type IncrementalFigures } from './lib/incremental-build';
+import { writeBuildState, type BuildState } from './lib/build-state';
+import type { MainIndex } from '../site/lib/site-delta';
 
 export interface BuildSiteOptions {
   snapshotPath: string;
@@ -50,7 +53,7 @@ export interface BuildSiteFigures {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const LANG = 'fr';
+export const LANG = 'fr';
 
 // The Astro child runs plain Node (the site's TypeScript goes through Vite, not through tsx, whose module hooks
 // would cost several CPU-seconds). Astro awaits one mkdir and one writeFile per page; on two cores the thread-pool
@@ -63,7 +66,7 @@ const { build } = await import('astro');
 await build({ root: process.cwd(), logLevel: 'warn', mode: 'production' });
 `;
 
-const since = (from: number) => Math.round((performance.now() - from) / 10) / 100;
+export const since = (from: number) => Math.round((performance.now() - from) / 10) / 100;
 
 function countHtml(dir: string): number {
   let count = 0;
@@ -75,20 +78,21 @@ function countHtml(dir: string): number {
 
 /** Astro builds an outDir outside its working directory (the repository) through .astro/ and copies all of it,
  * leaving its content-layer files in the site: remove them. */
-function removeAstroLeftovers(out: string): void {
+export function removeAstroLeftovers(out: string): void {
   if (!relative(ROOT, out).startsWith('..')) return;
   for (const name of ['collections', 'content-assets.mjs', 'content-modules.mjs', 'data-store.json']) {
     rmSync(join(out, name), { recursive: true, force: true });
   }
 }
 
-function runAstro(snapshot: string, outDir: string): Promise<number> {
+/** `env` adds to the child's environment (SITE_ONLY_PAGES for an incremental build). */
+export function runAstro(snapshot: string, outDir: string, env: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--max-semi-space-size=64', '--input-type=module', '--eval', ASTRO_CHILD], {
       cwd: ROOT,
       // Read by astro.config.mjs (outDir) and site/lib/catalogue.ts (snapshot).
-      env: { ...process.env, SITE_OUT_DIR: outDir, CATALOGUE_SNAPSHOT: snapshot, ASTRO_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, SITE_OUT_DIR: outDir, CATALOGUE_SNAPSHOT: snapshot, ASTRO_TELEMETRY_DISABLED: '1', ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', fail);
@@ -102,7 +106,7 @@ function runAstro(snapshot: string, outDir: string): Promise<number> {
 /** Pagefind names each page by the hash of its fragment file (`fragment/{id}.pf_fragment`), which is the result
  * id its search returns; the fragment is gzipped `pagefind_dcd` + JSON starting with the page's URL, so the start of
  * each file is enough to map URLs to ids (see docs/decisions.md). */
-function pageIdsByUrl(bundleDir: string): Map<string, string> {
+export function pageIdsByUrl(bundleDir: string): Map<string, string> {
   const dir = join(bundleDir, 'fragment');
   const ids = new Map<string, string>();
   const head = Buffer.alloc(512);
@@ -120,7 +124,7 @@ function pageIdsByUrl(bundleDir: string): Map<string, string> {
 
 /** Fails the build if Pagefind's pages are not in the records' order: the page list opens Pagefind's metadata
  * file (gzipped `pagefind_dcd` + CBOR), where page ids are the first strings shaped like `{lang}_{hex}`. */
-function checkPageOrder(bundleDir: string, pageIds: string[]): void {
+export function checkPageOrder(bundleDir: string, pageIds: string[]): void {
   const metaFile = readdirSync(bundleDir).find((name) => name.endsWith('.pf_meta'));
   if (!metaFile) throw new Error('Pagefind wrote no metadata file');
   const meta = gunzipSync(readFileSync(join(bundleDir, metaFile))).toString('latin1');
@@ -133,24 +137,31 @@ interface SearchFiles {
   records: number;
   /** Site path → content, written into the site once Astro is done. */
   files: Record<string, string>;
+  /** What a later incremental build merges its delta with and compares the catalogue to. */
+  main: MainIndex;
+  built: Pick<BuildState, 'shell' | 'datasets'>;
 }
 
 async function runPagefind(snapshotPath: string, bundleDir: string): Promise<SearchFiles> {
   const started = performance.now();
-  const [pagefind, { searchIndexInput }, { encodeFacetTable, encodeTitleOrder }, { FACET_TABLE_PATH, MIN_KEYWORD_USES, TITLE_ORDER_PATH }] = await Promise.all([import('pagefind'),
-    import('../site/lib/search-record'), import('../site/lib/facet-table'), import('../site/lib/search')]);
+  const [pagefind, { searchIndexInput }, { encodeFacetTable, encodeTitleOrder }, { FACET_TABLE_PATH, MIN_KEYWORD_USES, TITLE_ORDER_PATH }, { builtDatasets, dateKey, shellHash, vocabulary }] = await Promise.all([import('pagefind'),
+    import('../site/lib/search-record'), import('../site/lib/facet-table'), import('../site/lib/search'), import('../site/lib/site-delta')]);
   try {
     // Pagefind's binary starts while the snapshot is parsed.
     const created = pagefind.createIndex({ forceLanguage: LANG });
     const snapshot = JSON.parse(readFileSync(snapshotPath, 'utf8')) as CatalogueSnapshot;
     const { index, errors } = await created;
     if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
-    const { records, rows, codes } = searchIndexInput(snapshot, LANG);
+    const { records, rows, codes, datasets } = searchIndexInput(snapshot, LANG);
     // Pagefind 1.6 numbers pages in the order the records arrive; the facet table relies on it (checked below).
     const added = await Promise.all(records.map((record) => index.addCustomRecord(record)));
     const failed = added.flatMap((r) => r.errors);
     if (failed.length > 0) throw new Error(`Pagefind: ${failed.slice(0, 3).join('; ')}`);
-    const written = await index.writeFiles({ outputPath: bundleDir });
+    const writing = index.writeFiles({ outputPath: bundleDir });
+    // While Pagefind writes its files.
+    const built = { shell: shellHash(snapshot), datasets: builtDatasets(snapshot) };
+    const words = [...vocabulary(records.map((r) => r.content))];
+    const written = await writing;
     if (written.errors.length > 0) throw new Error(`Pagefind: ${written.errors.join('; ')}`);
     const ids = pageIdsByUrl(bundleDir);
     const pageIds = records.map((r) => ids.get(r.url) ?? '');
@@ -160,6 +171,8 @@ async function runPagefind(snapshotPath: string, bundleDir: string): Promise<Sea
       seconds: since(started),
       records: records.length,
       files: { [FACET_TABLE_PATH]: JSON.stringify(table), [TITLE_ORDER_PATH]: JSON.stringify(encodeTitleOrder(rows, table.check)) },
+      main: { urls: records.map((r) => r.url), pageIds, rows, dateKeys: datasets.map(dateKey), words },
+      built,
     };
   } finally {
     await pagefind.close();
@@ -252,6 +265,8 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
 
     const previous = join(dirname(out), `.${basename(out)}.old-${stamp}`);
     swapEntries(next, out, previous);
+    // The next incremental build starts from this site: no delta yet.
+    writeBuildState(out, { main: search.main, ...search.built, delta: [] });
     const totalSeconds = since(started);
 
     const cleanupStarted = performance.now();
@@ -273,12 +288,11 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { snapshot: { type: 'string' }, out: { type: 'string' } } });
-  const figures = await buildSite({
-    snapshotPath: values.snapshot ?? process.env.CATALOGUE_SNAPSHOT ?? '.cache/catalogue.json',
-    outDir: values.out ?? 'dist',
-  });
-  console.log(JSON.stringify(figures));
+  const { values } = parseArgs({ options: { snapshot: { type: 'string' }, out: { type: 'string' }, incremental: { type: 'boolean' } } });
+  const options = { snapshotPath: values.snapshot ?? process.env.CATALOGUE_SNAPSHOT ?? '.cache/catalogue.json', outDir: values.out ?? 'dist' };
+  // --incremental: only what the change touches, when the last build left a state to start from; else a full build.
+  const figures: BuildSiteFigures | IncrementalFigures | null = values.incremental ? await incrementalBuild(options) : null;
+  console.log(JSON.stringify(figures ?? await buildSite(options)));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

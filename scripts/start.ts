@@ -56,7 +56,7 @@ async function catalogueStatus(): Promise<{ lastChangeId: number; datasets: numb
 }
 
 const builder = new SiteBuilder(PORTAL_URL, secrets.OPERATOR_TOKEN, (record) =>
-  log(`site reconstruit (modification n° ${record.changeId}) en ${record.seconds.toFixed(1)} s`));
+  log(`site ${record.incremental ? 'mis à jour' : 'reconstruit'} (modification n° ${record.changeId}) en ${record.seconds.toFixed(1)} s`));
 
 // The rebuild hook the Worker's queue consumer calls (REBUILD_HOOK_URL in wrangler.toml).
 const hook = createServer((req, res) => {
@@ -65,7 +65,9 @@ const hook = createServer((req, res) => {
     res.end(JSON.stringify({ building: builder.building, current: currentBuild(), lastError: builder.lastError }));
     return;
   }
-  if (req.method !== 'POST' || req.url !== '/rebuild') {
+  // POST /rebuild?full=1: a full build even when the site is current (folds the search delta in).
+  const url = new URL(req.url ?? '/', 'http://hook');
+  if (req.method !== 'POST' || url.pathname !== '/rebuild') {
     res.statusCode = 404;
     res.end();
     return;
@@ -76,7 +78,7 @@ const hook = createServer((req, res) => {
     return;
   }
   req.resume();
-  builder.request().catch((error: Error) => log(`échec de la reconstruction : ${error.message}`));
+  builder.request({ full: url.searchParams.get('full') === '1' }).catch((error: Error) => log(`échec de la reconstruction : ${error.message}`));
   res.statusCode = 202;
   res.end('{"accepted":true}');
 });
@@ -86,6 +88,7 @@ let sftp: RunningSftpServer | undefined;
 
 function stop(): void {
   if (dev?.pid && dev.exitCode === null) process.kill(-dev.pid, 'SIGTERM');
+  builder.close();
   hook.close();
   void sftp?.close();
 }
@@ -120,7 +123,8 @@ async function main(): Promise<void> {
     log(`${summary.datasets} jeux de données, ${summary.resources} ressources importés`);
   }
   const built = currentBuild();
-  if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request();
+  // Full at start-up: the site code may have changed since the last build.
+  if (!built || built.changeId < (await catalogueStatus()).lastChangeId) await builder.request({ full: true });
   await waitForSite();
   log(`portail prêt : http://localhost:${PORT} (e-mails : http://localhost:${PORT}/dev/mailbox)`);
 }

@@ -1,6 +1,8 @@
 // Rebuilds the static catalogue on request: snapshot from the running Worker → scripts/build-site.ts, which
-// builds into a fresh folder and swaps it in place of dist/ (wrangler dev serves the new files at once).
-// Requests arriving during a build are coalesced into one more build; an up-to-date site is not rebuilt.
+// updates only what the change touches (scripts/lib/incremental-build.ts) or, when it cannot, builds into a fresh
+// folder and swaps it in place of dist/ (wrangler dev serves the new files at once).
+// Requests arriving during a build are coalesced into one more build; an up-to-date site is not rebuilt. A while
+// after the last incremental build, a full build folds the delta into the main search index (consolidation).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -12,6 +14,8 @@ export interface BuildRecord {
   changeId: number;
   builtAt: string;
   seconds: number;
+  /** Built incrementally on top of the last full build. */
+  incremental: boolean;
 }
 
 const CURRENT = resolve(BUILD_DIR, 'current.json');
@@ -25,14 +29,28 @@ export function currentBuild(): BuildRecord | null {
 /** A build that never ends would block every later rebuild: past the limit it is stopped and reported. */
 const BUILD_TIMEOUT_MS = Number(process.env.SITE_BUILD_TIMEOUT_SECONDS ?? 900) * 1000;
 
-function run(command: string, args: string[]): Promise<void> {
+/** After a build, `wrangler dev` reloads to serve the new files, and a queue message sent while it reloads is lost
+ * (local Queues live in the runtime): these checks of the catalogue's last change catch a publish whose hook call
+ * never came. */
+const CATCH_UP_CHECKS_MS = [3_000, 10_000];
+
+/** Quiet time after the last incremental build before the consolidating full build. */
+const CONSOLIDATE_AFTER_MS = Number(process.env.SITE_CONSOLIDATE_SECONDS ?? 600) * 1000;
+
+/** Runs the command, passing its output on; resolves with its standard output. */
+function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) resolvePromise();
+      if (code === 0) resolvePromise(output);
       else reject(new Error(`${command} ${args.join(' ')} ${signal === 'SIGKILL' ? `stopped after ${BUILD_TIMEOUT_MS / 1000} s` : `exited with ${code}`}`));
     });
   });
@@ -41,6 +59,9 @@ function run(command: string, args: string[]): Promise<void> {
 export class SiteBuilder {
   private running: Promise<void> | null = null;
   private pending = false;
+  private pendingFull = false;
+  private consolidation: NodeJS.Timeout | null = null;
+  private readonly catchUps = new Set<NodeJS.Timeout>();
   lastError: string | null = null;
 
   constructor(private readonly portalUrl: string, private readonly operatorToken: string,
@@ -50,8 +71,10 @@ export class SiteBuilder {
     return this.running !== null;
   }
 
-  /** Starts a build, or queues one more if a build is running; resolves when the catalogue is current. */
-  request(): Promise<void> {
+  /** Starts a build, or queues one more if a build is running; resolves when the catalogue is current. `full`
+   * asks for a full build even if the site is current (it folds the delta into the main search index). */
+  request({ full = false }: { full?: boolean } = {}): Promise<void> {
+    this.pendingFull ||= full;
     if (this.running) {
       this.pending = true;
       return this.running;
@@ -60,7 +83,9 @@ export class SiteBuilder {
       try {
         do {
           this.pending = false;
-          await this.buildOnce();
+          const fullBuild = this.pendingFull;
+          this.pendingFull = false;
+          await this.buildOnce(fullBuild);
         } while (this.pending);
       } finally {
         this.running = null;
@@ -69,7 +94,46 @@ export class SiteBuilder {
     return this.running;
   }
 
-  private async buildOnce(): Promise<void> {
+  /** Stops the timers (the server is stopping). */
+  close(): void {
+    if (this.consolidation) clearTimeout(this.consolidation);
+    for (const timer of this.catchUps) clearTimeout(timer);
+    this.catchUps.clear();
+  }
+
+  private scheduleCatchUps(): void {
+    for (const delay of CATCH_UP_CHECKS_MS) {
+      const timer = setTimeout(() => {
+        this.catchUps.delete(timer);
+        void this.catchUp();
+      }, delay);
+      timer.unref();
+      this.catchUps.add(timer);
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    if (this.running) return;
+    try {
+      const response = await fetch(`${this.portalUrl}/api/internal/catalogue/status`, { headers: { authorization: `Bearer ${this.operatorToken}` } });
+      if (!response.ok) return;
+      const { lastChangeId } = (await response.json()) as { lastChangeId: number };
+      if (lastChangeId > (currentBuild()?.changeId ?? -1)) await this.request();
+    } catch {
+      // The Worker is reloading or stopping: the next check or hook call will do.
+    }
+  }
+
+  private scheduleConsolidation(): void {
+    if (this.consolidation) clearTimeout(this.consolidation);
+    this.consolidation = setTimeout(() => {
+      this.consolidation = null;
+      this.request({ full: true }).catch(() => {}); // lastError tells
+    }, CONSOLIDATE_AFTER_MS);
+    this.consolidation.unref();
+  }
+
+  private async buildOnce(full: boolean): Promise<void> {
     const started = performance.now();
     try {
       const response = await fetch(`${this.portalUrl}/api/internal/catalogue/snapshot`, {
@@ -79,14 +143,23 @@ export class SiteBuilder {
       const snapshot = await response.text();
       const { lastChangeId } = JSON.parse(snapshot) as { lastChangeId: number };
       // A hook call for a change already built (e.g. start-up and the queue asking together) costs nothing.
-      if ((currentBuild()?.changeId ?? -1) >= lastChangeId) return;
+      const current = currentBuild();
+      if (!full && (current?.changeId ?? -1) >= lastChangeId) return;
+      if (full && current && !current.incremental && current.changeId >= lastChangeId) return;
       mkdirSync(CACHE_DIR, { recursive: true });
       const snapshotPath = resolve(CACHE_DIR, 'catalogue.json');
       await writeFile(snapshotPath, snapshot);
 
-      await run(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/build-site.ts'), '--snapshot', snapshotPath, '--out', DIST_DIR]);
+      // An incremental build needs the site of a full build of this same local state.
+      const incremental = !full && current !== null;
+      const output = await run(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/build-site.ts'), '--snapshot', snapshotPath, '--out', DIST_DIR,
+        ...(incremental ? ['--incremental'] : [])]);
+      const figures = JSON.parse(output.trim().split('\n').pop() ?? '{}') as { incremental?: boolean };
       mkdirSync(BUILD_DIR, { recursive: true });
-      const record = { stateDir: STATE_DIR, changeId: lastChangeId, builtAt: new Date().toISOString(), seconds: (performance.now() - started) / 1000 };
+      const record: BuildRecord = { stateDir: STATE_DIR, changeId: lastChangeId, builtAt: new Date().toISOString(),
+        seconds: (performance.now() - started) / 1000, incremental: figures.incremental === true };
+      if (record.incremental) this.scheduleConsolidation();
+      this.scheduleCatchUps();
       await writeFile(CURRENT, JSON.stringify(record));
       this.lastError = null;
       this.onBuilt(record);

@@ -59,6 +59,24 @@ export function indexCatalogue(snapshot: CatalogueSnapshot): Catalogue {
   };
 }
 
+export type PartialRoute = 'organization' | 'group' | 'showcase' | 'page';
+
+/**
+ * Slugs of the pages to render for a route with many pages, when an incremental build (scripts/lib/incremental-build.ts)
+ * re-renders only the pages a change touches (SITE_ONLY_PAGES, JSON); null when every page is rendered.
+ */
+export function onlyPages(route: PartialRoute): Set<string> | null {
+  const only = process.env.SITE_ONLY_PAGES;
+  if (!only) return null;
+  return new Set((JSON.parse(only) as Partial<Record<PartialRoute, string[]>>)[route] ?? []);
+}
+
+/** Filters a route's static paths by `onlyPages`. */
+export function pathsToRender<T extends { params: { slug: string } }>(route: PartialRoute, paths: T[]): T[] {
+  const only = onlyPages(route);
+  return only ? paths.filter((p) => only.has(p.params.slug)) : paths;
+}
+
 export function catalogue(): Catalogue {
   if (cached) return cached;
   const path = snapshotPath();

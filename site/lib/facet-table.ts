@@ -31,14 +31,27 @@ export interface EncodedFacetTable {
   /** FNV-1a of Pagefind's page ids in row order: the island checks it reads the rows in Pagefind's order. */
   check: string;
   facets: Record<Facet, EncodedFacet>;
+  /** Only after an incremental build (scripts/lib/incremental-build.ts): the rows are the main bundle's pages
+   * followed by the delta bundle's, `delta` is where the island merges the delta bundle from, `hidden` lists the main
+   * rows the delta supersedes or removes, and `deltaDateSlots` places the delta rows in the date order (main rows
+   * are in it already): for each delta row, how many main rows come before it, newest first. */
+  delta?: string;
+  hidden?: number[];
+  deltaDateSlots?: number[];
+  /** First delta row, and the delta's words the main bundle does not have: see `FacetTable.freshWords`. */
+  deltaStart?: number;
+  freshWords?: string[];
 }
 
-export interface EncodedTitleOrder {
+export interface EncodedRanks {
+  width: number;
+  /** Each row's rank, `width` characters each. */
+  ranks: string;
+}
+
+export interface EncodedTitleOrder extends EncodedRanks {
   /** The facet table's check: both files come from the same build. */
   check: string;
-  width: number;
-  /** Each row's rank in title order, `width` characters each. */
-  ranks: string;
 }
 
 /** One dataset's values, given by the build in Pagefind's page order. */
@@ -104,12 +117,23 @@ export function encodeFacetTable(rows: readonly FacetRow[], pageIds: readonly st
   return { version: FACET_TABLE_VERSION, count: rows.length, check: fnv1a(pageIds), facets };
 }
 
+/** Each key's rank in ascending order, ties in row order. */
+function encodeRanks(keys: readonly string[]): EncodedRanks {
+  const sorted = keys.map((key, i) => ({ key, i })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
+  const ranks = new Array<number>(keys.length);
+  sorted.forEach(({ i }, rank) => (ranks[i] = rank));
+  const width = widthFor(keys.length);
+  return { width, ranks: ranks.map((r) => encodeNumber(r, width)).join('') };
+}
+
 export function encodeTitleOrder(rows: readonly FacetRow[], check: string): EncodedTitleOrder {
-  const byTitle = rows.map((row, i) => ({ key: row.titleKey, i })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
-  const ranks = new Array<number>(rows.length);
-  byTitle.forEach(({ i }, rank) => (ranks[i] = rank));
-  const width = widthFor(rows.length);
-  return { check, width, ranks: ranks.map((r) => encodeNumber(r, width)).join('') };
+  return { check, ...encodeRanks(rows.map((row) => row.titleKey)) };
+}
+
+function decodeRanks(encoded: EncodedRanks, count: number): Uint32Array {
+  const ranks = new Uint32Array(count);
+  for (let r = 0; r < count; r++) ranks[r] = decodeNumber(encoded.ranks, r * encoded.width, encoded.width);
+  return ranks;
 }
 
 /** The decoded table: for each facet, each row's value indexes as a slice of `indexes`. */
@@ -127,6 +151,18 @@ export interface FacetTable {
   count: number;
   check: string;
   columns: Record<Facet, FacetColumn>;
+  /** 1 for the rows a delta supersedes or removes: never a result, never counted. */
+  hidden: Uint8Array;
+  /** Each row's rank newest first, when that is not the row order (after an incremental build). */
+  dateRanks: Uint32Array | null;
+  /** The delta Pagefind bundle to merge, if any. */
+  delta: string | null;
+  /** Rows from here on are the delta's. */
+  deltaStart: number;
+  /** Words only the delta's pages have. Pagefind answers a word its index lacks with loose matches (prefixes,
+   * near spellings); a full index, having the word, would return only the pages containing it. So a query with
+   * such a word keeps only delta rows. */
+  freshWords: Set<string>;
 }
 
 export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
@@ -157,15 +193,35 @@ export function decodeFacetTable(encoded: EncodedFacetTable): FacetTable {
     }
     columns[facet] = { values, codes: codes ?? values, index: new Map(values.map((v, i) => [v, i])), starts, indexes: Uint32Array.from(indexes) };
   }
-  return { count, check: encoded.check, columns };
+  const hidden = new Uint8Array(count);
+  for (const row of encoded.hidden ?? []) if (row < count) hidden[row] = 1;
+  const deltaStart = encoded.deltaStart ?? count;
+  return {
+    count, check: encoded.check, columns, hidden, dateRanks: encoded.deltaDateSlots ? dateRanks(encoded.deltaDateSlots, deltaStart, count) : null,
+    delta: encoded.delta ?? null, deltaStart, freshWords: new Set(encoded.freshWords ?? []),
+  };
+}
+
+/** Each row's rank newest first: main rows keep their order, delta row j (in date order too) goes after
+ * `slots[j]` main rows. */
+function dateRanks(slots: readonly number[], deltaStart: number, count: number): Uint32Array {
+  const ranks = new Uint32Array(count);
+  let j = 0;
+  for (let row = 0; row < deltaStart; row++) {
+    while (j < slots.length && slots[j]! <= row) {
+      ranks[deltaStart + j] = slots[j]! + j;
+      j++;
+    }
+    ranks[row] = row + j;
+  }
+  for (; j < slots.length; j++) ranks[deltaStart + j] = slots[j]! + j;
+  return ranks;
 }
 
 /** Each row's rank in title order. */
 export function decodeTitleOrder(encoded: EncodedTitleOrder, table: FacetTable): Uint32Array {
   if (encoded.check !== table.check) throw new Error('the title order and the facet table come from different builds');
-  const ranks = new Uint32Array(table.count);
-  for (let r = 0; r < table.count; r++) ranks[r] = decodeNumber(encoded.ranks, r * encoded.width, encoded.width);
-  return ranks;
+  return decodeRanks(encoded, table.count);
 }
 
 export interface FacetSearch {
@@ -204,6 +260,7 @@ export function filterAndCount(table: FacetTable, candidates: Iterable<number>, 
 
   const rows: number[] = [];
   for (const row of candidates) {
+    if (table.hidden[row]) continue;
     if (scopeColumn && !has(scopeColumn, row, (i) => i === scopeIndex)) continue;
     let failed: Facet | null = null;
     let failures = 0;

@@ -27,6 +27,8 @@ export interface SearchIndexInput {
   rows: FacetRow[];
   /** Label → URL code, per facet whose URLs do not carry the label itself. */
   codes: Partial<Record<Facet, Map<string, string>>>;
+  /** The indexed datasets, same order as the records. */
+  datasets: SnapshotDataset[];
 }
 
 /**
@@ -42,14 +44,25 @@ function leadingWords(text: string, max: number): string {
 
 const reverse = (codeToLabel: Iterable<[string, string]>) => new Map([...codeToLabel].map(([code, label]) => [label, code]));
 
-export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang): SearchIndexInput {
+export interface SearchIndexOptions {
+  /** Only these datasets get records and rows (an incremental build's delta); codes still cover the snapshot. */
+  only?: ReadonlySet<string>;
+  /** Keyword uses to judge rare keywords by, instead of counting over the records (lib/site-delta.ts). */
+  keywordUses?: ReadonlyMap<string, number>;
+  /** Marks the records of a delta bundle, so that a page republished unchanged gets another Pagefind id than its
+   * superseded main page (ids are hashes of the page's fragment). */
+  delta?: boolean;
+}
+
+export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang, options: SearchIndexOptions = {}): SearchIndexInput {
   const organizations = new Map(snapshot.organizations.map((o) => [o.slug, o.legalName]));
   const themes = new Map(snapshot.themes.map((th) => [th.slug, th.title]));
   const licences = new Map(snapshot.licences.map((l) => [l.id, l.title]));
-  const datasets = [...snapshot.datasets].sort(newestFirst);
-  const keywordUses = new Map<string, number>();
-  for (const d of datasets) for (const tag of d.tags) keywordUses.set(tag, (keywordUses.get(tag) ?? 0) + 1);
-  const formatCodes = new Set(datasets.flatMap((d) => d.resources.map((r) => r.format)));
+  const { only } = options;
+  const datasets = (only ? snapshot.datasets.filter((d) => only.has(d.slug)) : [...snapshot.datasets]).sort(newestFirst);
+  const keywordUses = new Map<string, number>(options.keywordUses);
+  if (!options.keywordUses) for (const d of datasets) for (const tag of d.tags) keywordUses.set(tag, (keywordUses.get(tag) ?? 0) + 1);
+  const formatCodes = new Set(snapshot.datasets.flatMap((d) => d.resources.map((r) => r.format)));
 
   const rows: FacetRow[] = [];
   const records = datasets.map((d: SnapshotDataset): SearchRecord => {
@@ -63,6 +76,7 @@ export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang): Searc
       updated: formatDate(lang, d.dateModified),
     };
     if (d.hasRestrictedResources) meta.restricted = '1';
+    if (options.delta) meta.delta = '1';
     const values: Record<Facet, string[]> = {
       theme: themeTitles,
       frequency: [frequencyLabel(lang, d.updateFrequency)],
@@ -97,5 +111,5 @@ export function searchIndexInput(snapshot: CatalogueSnapshot, lang: Lang): Searc
     organization: reverse(organizations),
     licence: reverse(licences),
   };
-  return { records, rows, codes };
+  return { records, rows, codes, datasets };
 }

@@ -14,8 +14,12 @@ export const TITLE_ORDER_PATH = '/dataset-titles.json';
 export const MIN_KEYWORD_USES = 2;
 
 /** Metadata of each indexed dataset, as the result cards read it (written by lib/search-record.ts). */
-export type SearchMeta = 'title' | 'org' | 'formats' | 'updated' | 'restricted';
+export type SearchMeta = 'title' | 'org' | 'formats' | 'updated' | 'restricted' | 'delta';
 export const FORMAT_SEPARATOR = ' · ';
+
+/** The words of a text as the incremental search compares them (lib/site-delta.ts `freshWords`): lower case, split
+ * on anything but letters and digits. */
+export const searchWords = (text: string): string[] => text.toLocaleLowerCase('fr').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
 
 export interface SearchMessages {
   count: { one: string; other: string };

@@ -6,7 +6,7 @@
 // never loaded up front. Only the current page's fragments are loaded: 20 small files, whatever the number of matches.
 import { decodeFacetTable, decodeTitleOrder, filterAndCount, fnv1a, type EncodedFacetTable, type EncodedTitleOrder, type FacetTable } from '../lib/facet-table';
 import {
-  FACETS, FACET_TABLE_PATH, FORMAT_SEPARATOR, PAGE_SIZE, SORTS, TITLE_ORDER_PATH,
+  FACETS, FACET_TABLE_PATH, FORMAT_SEPARATOR, PAGE_SIZE, SORTS, TITLE_ORDER_PATH, searchWords,
   type Facet, type SearchConfig, type SearchMessages, type SearchMeta, type Sort,
 } from '../lib/search';
 
@@ -21,6 +21,7 @@ interface Result {
 }
 interface Pagefind {
   options(options: Record<string, unknown>): Promise<void>;
+  mergeIndex(path: string): Promise<void>;
   search(term: string | null, options: { filters?: object }): Promise<{ results: Result[] }>;
 }
 
@@ -135,6 +136,9 @@ class DatasetSearch {
       const [pagefind, encoded] = await Promise.all([this.loadPagefind(), fetch(FACET_TABLE_PATH).then((r) => r.json() as Promise<EncodedFacetTable>)]);
       this.pagefind = pagefind;
       this.table = decodeFacetTable(encoded);
+      // After an incremental build the delta bundle's pages follow the main bundle's: Pagefind returns the merged
+      // results of both, main first, and the table hides the main rows the delta replaces.
+      if (this.table.delta) await pagefind.mergeIndex(this.table.delta);
       this.labelByCode = Object.fromEntries(FACETS.map((f) => {
         const { values, codes } = this.table.columns[f];
         return [f, new Map(codes.map((code, i) => [code, values[i]!]))];
@@ -233,9 +237,10 @@ class DatasetSearch {
       let candidates: Iterable<number>;
       if (term) {
         const found = await this.pagefind.search(term, {});
+        const deltaOnly = searchWords(term).some((word) => this.table.freshWords.has(word));
         for (const result of found.results) {
           const row = this.rowById.get(result.id);
-          if (row !== undefined) resultByRow.set(row, result);
+          if (row !== undefined && !(deltaOnly && row < this.table.deltaStart)) resultByRow.set(row, result);
         }
         candidates = resultByRow.keys();
       } else {
@@ -244,8 +249,11 @@ class DatasetSearch {
       const rareKeywords = state.selected.keyword.filter((k) => !this.table.columns.keyword.index.has(k));
       const rare = new Map(await Promise.all(rareKeywords.map(async (k) => [k, await this.rareKeywordRows(term, k)] as const)));
       const { rows, counts } = filterAndCount(this.table, candidates, state.selected, this.scope, rare);
-      // Rows are newest first; Pagefind already ranked the candidates by relevance.
-      if (sort === 'date') rows.sort((a, b) => a - b);
+      // Rows are newest first unless a delta says otherwise; Pagefind already ranked the candidates by relevance.
+      if (sort === 'date') {
+        const ranks = this.table.dateRanks;
+        rows.sort(ranks ? (a, b) => ranks[a]! - ranks[b]! : (a, b) => a - b);
+      }
       else if (sort === 'title') {
         this.titleRanks ??= fetch(TITLE_ORDER_PATH).then((r) => r.json() as Promise<EncodedTitleOrder>).then((order) => decodeTitleOrder(order, this.table))
           .catch((err: unknown) => {
