@@ -25,6 +25,7 @@ import type { CatalogueSnapshot } from '../worker/src/domain/snapshot';
 import { bundleIslands } from './bundle-islands';
 import type { DatasetPagesJob } from './lib/dataset-pages-worker';
 import { incrementalBuild, type IncrementalFigures } from './lib/incremental-build';
+import { beforeSiteWrites } from './lib/jobs-idle';
 import { writeBuildState, type BuildState } from './lib/build-state';
 import type { MainIndex } from '../site/lib/site-delta';
 
@@ -264,6 +265,7 @@ export async function buildSite({ snapshotPath, outDir }: BuildSiteOptions): Pro
     const pages = countHtml(next);
 
     const previous = join(dirname(out), `.${basename(out)}.old-${stamp}`);
+    await beforeSiteWrites();
     swapEntries(next, out, previous);
     // The next incremental build starts from this site: no delta yet.
     writeBuildState(out, { main: search.main, ...search.built, delta: [] });

@@ -21,6 +21,7 @@ import {
 } from '../../site/lib/site-delta';
 import { LANG, checkPageOrder, pageIdsByUrl, runAstro, since } from '../build-site';
 import { readBuildState, writeBuildState, type BuildState } from './build-state';
+import { beforeSiteWrites } from './jobs-idle';
 
 export interface IncrementalFigures {
   incremental: true;
@@ -143,9 +144,10 @@ async function applyChange({ snapshotPath, out, state, snapshot, change, deltaSl
   const stamp = basename(staging.dir).replace(/^.*incremental-/, '');
   let deltaPath: string | null = null;
   let deltaIds: string[] = [];
+  const bundle = staging.path();
+  if (input.records.length > 0) deltaIds = await writeDeltaBundle(input.records, bundle);
+  await beforeSiteWrites();
   if (input.records.length > 0) {
-    const bundle = staging.path();
-    deltaIds = await writeDeltaBundle(input.records, bundle);
     // Not read by visitors until the facet table names it.
     staging.move(bundle, join(out, DELTA_DIR, stamp));
     deltaPath = `/${DELTA_DIR}/${stamp}/`;
@@ -171,6 +173,7 @@ async function applyChange({ snapshotPath, out, state, snapshot, change, deltaSl
   const pages = affectedPages(change, state.datasets, snapshot);
   const partial = staging.path();
   await runAstro(snapshotPath, partial, { SITE_ONLY_PAGES: JSON.stringify({ ...pages, page: [] }) });
+  await beforeSiteWrites();
   for (const file of affectedFiles(pages)) if (existsSync(join(partial, file))) staging.move(join(partial, file), join(out, file));
   // Last: if anything above failed, the next build sees the same change again.
   writeBuildState(out, { main: state.main, shell: state.shell, datasets: builtDatasets(snapshot), delta: [...deltaSlugs].sort() });

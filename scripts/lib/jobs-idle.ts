@@ -14,3 +14,16 @@ export async function waitForIdleJobs(portalUrl: string, operatorToken: string, 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Before a build writes into the served site: waits for the Worker named by SITE_WAIT_FOR_JOBS (the portal's URL,
+ * with OPERATOR_TOKEN) to be idle. `npm start`'s builder sets both; a build run by hand or a benchmark waits for
+ * nothing.
+ */
+export async function beforeSiteWrites(): Promise<void> {
+  const portalUrl = process.env.SITE_WAIT_FOR_JOBS;
+  const token = process.env.OPERATOR_TOKEN;
+  if (portalUrl && token && !(await waitForIdleJobs(portalUrl, token))) {
+    console.warn('build-site: queue still busy after 10 minutes, writing the site anyway');
+  }
+}

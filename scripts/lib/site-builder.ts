@@ -38,9 +38,9 @@ const CATCH_UP_CHECKS_MS = [3_000, 10_000];
 const CONSOLIDATE_AFTER_MS = Number(process.env.SITE_CONSOLIDATE_SECONDS ?? 600) * 1000;
 
 /** Runs the command, passing its output on; resolves with its standard output. */
-function run(command: string, args: string[]): Promise<string> {
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -153,7 +153,7 @@ export class SiteBuilder {
       // An incremental build needs the site of a full build of this same local state.
       const incremental = !full && current !== null;
       const output = await run(process.execPath, ['--import', 'tsx', resolve(ROOT, 'scripts/build-site.ts'), '--snapshot', snapshotPath, '--out', DIST_DIR,
-        ...(incremental ? ['--incremental'] : [])]);
+        ...(incremental ? ['--incremental'] : [])], { SITE_WAIT_FOR_JOBS: this.portalUrl, OPERATOR_TOKEN: this.operatorToken });
       const figures = JSON.parse(output.trim().split('\n').pop() ?? '{}') as { incremental?: boolean };
       mkdirSync(BUILD_DIR, { recursive: true });
       const record: BuildRecord = { stateDir: STATE_DIR, changeId: lastChangeId, builtAt: new Date().toISOString(),
