@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // A page waits on a Worker that may be busy with a queue job (an ingest runs in the same local isolate):
+    // conditions get 30 s, not expect.poll's default second.
+    expect: { poll: { timeout: 30_000 } },
   },
 });

@@ -4,14 +4,17 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { inject } from 'vitest';
 import { hashPassword } from '../../worker/src/domain/password-hash';
+import { waitForIdleJobs } from '../../scripts/lib/jobs-idle';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
- * Runs SQL on the portal's local catalogue database with `wrangler d1 execute`. A queue job of the running portal
- * (an ingest just queued by the test) may hold the database's lock: SQLITE_BUSY is retried for up to two minutes.
+ * Runs SQL on the portal's local catalogue database with `wrangler d1 execute`, a second writer beside the running
+ * portal: it waits until the portal's queue is idle (a job writing at the same time would meet SQLITE_BUSY and
+ * fail), and retries SQLITE_BUSY for up to two minutes itself.
  */
-export function executeLocalSql(sql: string): void {
+export async function executeLocalSql(sql: string): Promise<void> {
+  await waitForIdleJobs(inject('portalUrl'), inject('operatorToken'), 120_000);
   const deadline = Date.now() + 120_000;
   for (;;) {
     const result = spawnSync(process.execPath, [resolve(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'execute', 'DB', '--local',
@@ -36,7 +39,7 @@ export interface SeededContributor {
 export async function seedContributor(c: SeededContributor): Promise<void> {
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
-  executeLocalSql([
+  await executeLocalSql([
     `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, terms_version, terms_accepted_at, created_at, updated_at)
      VALUES ('${id}', '${c.username}', '${c.username}@occitanie.example', '${c.firstName}', '${c.lastName}', '${await hashPassword(c.password)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${c.organizationId}', 'member', '${now}'), ('${id}', '${c.organizationId}', 'contributor', '${now}')`,

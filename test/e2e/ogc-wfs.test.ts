@@ -58,7 +58,7 @@ async function seedMember(): Promise<void> {
      VALUES ('${id}', '${USERNAME}', 'cartographe-e2e@occitanie.example', 'Carto', 'Graphe', '${await hashPassword(PASSWORD)}', '${now}', '2026-01', '${now}', '${now}', '${now}')`,
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES ('${id}', '${ORG_ID}', 'member', '${now}')`,
   ].join(';\n');
-  executeLocalSql(sql);
+  await executeLocalSql(sql);
 }
 
 /** GET as text; one retry when wrangler dev closed the kept-alive socket under the request ("other side closed"). */

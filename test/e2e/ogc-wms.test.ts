@@ -66,7 +66,7 @@ async function seedReferent(): Promise<void> {
        (SELECT version FROM terms_versions ORDER BY published_at DESC LIMIT 1), ${sql(now)}, ${sql(now)}, ${sql(now)})`,
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES (${sql(id)}, ${sql(ORG_ID)}, 'member', ${sql(now)}), (${sql(id)}, ${sql(ORG_ID)}, 'referent', ${sql(now)})`,
   ];
-  executeLocalSql(statements.join(';\n'));
+  await executeLocalSql(statements.join(';\n'));
 }
 
 /** Pixels that are neither transparent nor the white background. */

@@ -40,7 +40,7 @@ async function seedUsers(): Promise<void> {
         (${sql(id)}, ${sql(HERAULT)}, 'contributor', ${sql(now)}), (${sql(id)}, ${sql(HERAULT)}, 'referent', ${sql(now)})`);
     }
   }
-  executeLocalSql(statements.join(';\n'));
+  await executeLocalSql(statements.join(';\n'));
 }
 
 let browser: Browser;

@@ -35,7 +35,7 @@ async function seedContributor(): Promise<void> {
     `INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES (${sql(id)}, ${sql(organization.id)}, 'member', ${sql(now)}),
        (${sql(id)}, ${sql(organization.id)}, 'contributor', ${sql(now)})`,
   ];
-  executeLocalSql(statements.join(';\n'));
+  await executeLocalSql(statements.join(';\n'));
 }
 
 

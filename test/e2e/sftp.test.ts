@@ -27,7 +27,7 @@ async function createConfirmedUser(): Promise<void> {
   const now = new Date().toISOString();
   const sql = `INSERT INTO users (id, username, email, first_name, last_name, password_hash, email_confirmed_at, is_admin, terms_version, terms_accepted_at, created_at, updated_at)
     VALUES ('${crypto.randomUUID()}', '${USERNAME}', '${USERNAME}@example.org', 'Dépo', 'Sante', '${hash}', '${now}', 0, '2026-01', '${now}', '${now}', '${now}')`;
-  executeLocalSql(sql);
+  await executeLocalSql(sql);
 }
 
 interface Run {
