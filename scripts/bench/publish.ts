@@ -3,10 +3,11 @@
 //    complete with hashing and format recognition) against copying the same file on disk.
 // 2. Cron passes over 1,000 due URL resources fetched from a local HTTP server that answers conditional requests as
 //    a real one does (ETag, Last-Modified, 304): time, results and workerd memory, against a plain Node loop fetching
-//    the same files with the same concurrency; pass 2 beside the figure recorded before conditional requests.
+//    the same files with the same concurrency; pass 2 beside the figure recorded before conditional requests, and
+//    pass 4 (a server ignoring the validators) measuring the old unchanged path in the same run.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -38,6 +39,8 @@ function sqlFile(statements: string[]): string {
 const SYNC_CONCURRENCY = 6;
 /** The producers' files change between passes 1 and 2 (generation 1); pass 3 (generation 2) changes nothing. */
 let generation = 0;
+/** Pass 4: the same unchanged files from a server that ignores conditional requests (the path before them). */
+let ignoreConditional = false;
 /** Pass 2 as docs/benchmarks.md recorded it before conditional requests (every file downloaded and hashed). */
 const RECORDED_PASS_2 = { date: '2026-11-28', seconds: 102.1, load: '14–18' };
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -68,8 +71,7 @@ function syncCounts(file: string, since: string): { updated: number; unchanged: 
 
 /** The reference: the same URLs fetched by a Node loop, same concurrency, each body hashed and written to disk. */
 async function referenceLoop(host: string): Promise<number> {
-  const dir = join(work, `reference-${generation}`);
-  mkdirSync(dir);
+  const dir = mkdtempSync(join(work, 'reference-'));
   let next = 0;
   const start = performance.now();
   await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, async () => {
@@ -130,7 +132,7 @@ const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k
 async function main(): Promise<void> {
   ensureLocalSecrets();
   // The producers' server: 1,000 small distinct CSV files (~2 kB); in pass 2 one in ten has changed and one in a
-  // hundred fails; pass 3 changes nothing. Like nginx, an ETag and a Last-Modified, and 304 when the request's
+  // hundred fails; passes 3 and 4 change nothing. Like nginx, an ETag and a Last-Modified, and 304 when the request's
   // If-None-Match (else If-Modified-Since) shows the client has the current file.
   const producer = createServer((req, res) => {
     const n = Number(/\/f\/(\d+)\.csv$/.exec(req.url ?? '')?.[1] ?? NaN);
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
     const since = Date.parse(req.headers['if-modified-since'] ?? '');
     const fresh = noneMatch !== undefined ? noneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
       : !Number.isNaN(since) && Date.parse(lastModified) <= since;
-    if (fresh) return void res.writeHead(304).end();
+    if (fresh && !ignoreConditional) return void res.writeHead(304).end();
     res.setHeader('content-type', 'text/csv');
     res.end(body);
   });
@@ -270,7 +272,12 @@ async function main(): Promise<void> {
     wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
     const third = await pass('pass 3 (nothing changed)');
     const thirdReference = await referenceLoop(producerHost);
-    const passes = [['pass 1', first, firstReference], ['pass 2', second, secondReference], ['pass 3', third, thirdReference]] as const;
+    ignoreConditional = true;
+    wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
+    const fourth = await pass('pass 4 (nothing changed, server ignoring If-None-Match: every file downloaded and hashed)');
+    const fourthReference = await referenceLoop(producerHost);
+    const passes = [['pass 1', first, firstReference], ['pass 2', second, secondReference], ['pass 3', third, thirdReference],
+      ['pass 4', fourth, fourthReference]] as const;
     for (const [label, worker, reference] of passes) {
       console.log(`${label} reference: plain Node loop, same ${RESOURCES} URLs, ${SYNC_CONCURRENCY} at a time, fetch + SHA-256 + write to disk: ${reference.toFixed(2)} s (${(RESOURCES / reference).toFixed(0)}/s); cron pass / reference ${(worker.seconds / reference).toFixed(1)}×`);
     }
