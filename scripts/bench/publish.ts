@@ -261,19 +261,24 @@ async function main(): Promise<void> {
       console.log(`cron ${label}: ${RESOURCES} due URL resources in ${figures.seconds} s (${figures.perSecond} fetches/s): ${counts.updated} fetched and stored, ${counts.unchanged} unchanged, ${counts.failed} failed; workerd RSS ${figures.workerdRssBeforeMB} → peak ${figures.workerdRssPeakMB} MB; load average ${loadBefore} → ${figures.loadAfter}`);
       return figures;
     };
+    // The previous pass's datastore ingest jobs may still hold the local database: retry while it answers SQLITE_BUSY.
+    const makeAllDue = () => waitFor(async () => {
+      wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
+      return true;
+    }, 'the local database to make every resource due (SQLITE_BUSY while ingest jobs run)', 120_000);
     const first = await pass('pass 1 (all new)');
     const firstReference = await referenceLoop(producerHost);
     generation = 1;
-    wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
+    await makeAllDue();
     const second = await pass('pass 2 (10 % changed, 1 % failing)');
     const secondReference = await referenceLoop(producerHost);
     console.log(`pass 2 with conditional requests: ${second.seconds} s (${second.unchanged} unchanged); recorded ${RECORDED_PASS_2.date} without them: ${RECORDED_PASS_2.seconds} s (load average ${RECORDED_PASS_2.load}); load average in this pass ${second.loadBefore} → ${second.loadAfter}`);
     generation = 2;
-    wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
+    await makeAllDue();
     const third = await pass('pass 3 (nothing changed)');
     const thirdReference = await referenceLoop(producerHost);
     ignoreConditional = true;
-    wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
+    await makeAllDue();
     const fourth = await pass('pass 4 (nothing changed, server ignoring If-None-Match: every file downloaded and hashed)');
     const fourthReference = await referenceLoop(producerHost);
     const passes = [['pass 1', first, firstReference], ['pass 2', second, secondReference], ['pass 3', third, thirdReference],
