@@ -45,12 +45,12 @@ let ignoreConditional = false;
 const RECORDED_PASS_2 = { date: '2026-11-28', seconds: 102.1, load: '14–18' };
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-/** Local D1 keeps the catalogue in one SQLite file per database: the one with the sync runs table. */
-function catalogueFile(): string {
+/** Local D1 keeps one SQLite file per database: the one holding `table` (resource_sync_runs, datastore_resources). */
+function databaseFile(table: string): string {
   const dir = join(state, 'v3/d1/miniflare-D1DatabaseObject');
   const file = readdirSync(dir).filter((f) => f.endsWith('.sqlite')).map((f) => join(dir, f))
-    .find((f) => sqlite(f, "SELECT count(*) FROM sqlite_master WHERE name = 'resource_sync_runs'") === '1');
-  if (!file) throw new Error('catalogue database not found');
+    .find((f) => sqlite(f, `SELECT count(*) FROM sqlite_master WHERE name = '${table}'`) === '1');
+  if (!file) throw new Error(`database with ${table} not found`);
   return file;
 }
 
@@ -236,8 +236,10 @@ async function main(): Promise<void> {
     const rows = Array.from({ length: RESOURCES }, (_, i) =>
       `INSERT INTO resources (id, dataset_id, position, title, format, source_mode, source_url, sync_frequency, created_at, modified_at) VALUES ('${crypto.randomUUID()}', '${datasetId}', ${i}, 'Ressource ${i}', 'CSV', 'url_download', 'http://${producerHost}/f/${i}.csv', 'daily', '${now}', '${now}')`);
     wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--file', sqlFile(rows)]);
-    const db = catalogueFile();
+    const db = databaseFile('resource_sync_runs');
+    const datastore = databaseFile('datastore_resources');
     const pass = async (label: string) => {
+      await ingestsDone();
       const loadBefore = load();
       const baseline = rss(dev.pid!);
       let peak = baseline;
@@ -262,6 +264,10 @@ async function main(): Promise<void> {
       return figures;
     };
     // The previous pass's datastore ingest jobs may still hold the local database: retry while it answers SQLITE_BUSY.
+    // A new CSV version queues its datastore ingest, run by the same workerd: a pass starts once they are done, so
+    // it is not charged with the previous pass's ingests.
+    const ingestsDone = () => waitFor(async () =>
+      sqlite(datastore, "SELECT count(*) FROM datastore_resources WHERE job_state IN ('queued', 'running')") === '0' ? true : undefined, 'the ingest jobs');
     const makeAllDue = () => waitFor(async () => {
       wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', 'UPDATE resources SET last_sync_at = NULL']);
       return true;
