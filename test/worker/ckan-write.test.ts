@@ -272,7 +272,7 @@ describe('resources', () => {
 
   it('a URL copied on a schedule is fetched once (a sync run) and scheduled; a private address is refused (SSRF)', async () => {
     const dataset = (await call('package_create', PACKAGE(), tokens.contributor)).body.result;
-    await putServedFile('horaires.csv', CSV);
+    await putServedFile('horaires.csv', CSV, 'text/csv', { etag: '"horaires-1"', lastModified: 'Mon, 04 Mar 2030 08:00:00 GMT' });
     const created = await call<Record<string, unknown> & { id: string }>('resource_create', {
       package_id: dataset.id, name: 'Horaires', url: `${FILES}/files/horaires.csv`, source_mode: 'url_download', sync_frequency: 'daily',
     }, tokens.contributor);
@@ -282,6 +282,9 @@ describe('resources', () => {
     expect(await (await env.FILES.get(row!.file_key as string))!.text()).toBe(CSV);
     const runs = await env.DB.prepare('SELECT result FROM resource_sync_runs WHERE resource_id = ?').bind(created.body.result.id).all();
     expect(runs.results).toEqual([{ result: 'updated' }]);
+    // The validators the cron will send back (If-None-Match / If-Modified-Since) are kept with the version.
+    expect(await env.DB.prepare('SELECT source_url, etag, last_modified FROM resource_versions WHERE resource_id = ?').bind(created.body.result.id).first())
+      .toEqual({ source_url: `${FILES}/files/horaires.csv`, etag: '"horaires-1"', last_modified: 'Mon, 04 Mar 2030 08:00:00 GMT' });
 
     const ssrf = await call('resource_create', { package_id: dataset.id, url: 'http://127.0.0.1:9/x.csv', source_mode: 'url_download' }, tokens.contributor);
     expect(ssrf.status).toBe(409);

@@ -1,5 +1,6 @@
 // Datasets, organisations and form posts for the resource publishing tests.
-import { env, SELF } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../../worker/src/index';
 import { ORIGIN } from './accounts-fixtures';
 
 const CSRF = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -57,8 +58,22 @@ function postResourceFormAbsolute(url: string, fields: Record<string, string>, c
   return SELF.fetch(url, { method: 'POST', redirect: 'manual', headers: { origin: ORIGIN, cookie }, body: form });
 }
 
-export async function putServedFile(name: string, body: Uint8Array | string, type = 'text/csv'): Promise<void> {
-  await fetch(`${FILES}/control/${name}`, { method: 'PUT', body, headers: { 'content-type': type } });
+/**
+ * Serves `body` at `${FILES}/files/${name}`. `etag`, `lastModified`: the validators sent ('none': not sent; by
+ * default from the content and the time of the call); `ignoreConditional`: a server that always answers 200.
+ */
+export async function putServedFile(name: string, body: Uint8Array | string, type = 'text/csv',
+  options: { etag?: string; lastModified?: string; ignoreConditional?: boolean } = {}): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': type };
+  if (options.etag) headers['x-etag'] = options.etag;
+  if (options.lastModified) headers['x-last-modified'] = options.lastModified;
+  if (options.ignoreConditional) headers['x-conditional'] = 'ignore';
+  await fetch(`${FILES}/control/${name}`, { method: 'PUT', body, headers });
+}
+
+/** The GETs the test server received for a file: the conditional headers sent and the status it answered. */
+export async function servedRequests(name: string): Promise<{ ifNoneMatch: string | null; ifModifiedSince: string | null; status: number }[]> {
+  return (await fetch(`${FILES}/requests/${name}`)).json();
 }
 
 export async function removeServedFile(name: string): Promise<void> {
@@ -89,3 +104,15 @@ export async function errorsOf(response: Response): Promise<string> {
   const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(text);
   return (summary?.[0] ?? text).replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 }
+
+/** Runs the Worker's own scheduled handler at a fixed time and waits for its work. */
+export async function cron(at: string): Promise<void> {
+  const controller = createScheduledController({ scheduledTime: new Date(at), cron: '0 * * * *' });
+  const ctx = createExecutionContext();
+  await worker.scheduled!(controller, env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+export const syncRuns = async (resourceId: string) =>
+  (await env.DB.prepare('SELECT started_at, trigger, result, error FROM resource_sync_runs WHERE resource_id = ? ORDER BY id').bind(resourceId)
+    .all<{ started_at: string; trigger: string; result: string; error: string | null }>()).results;

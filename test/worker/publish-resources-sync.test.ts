@@ -1,10 +1,9 @@
-import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
-import worker from '../../worker/src/index';
 import { storeFromUrl } from '../../worker/src/store/resource-sources';
 import { createUser, ORIGIN, signedInCookie } from './accounts-fixtures';
 import {
-  createDataset, createOrganization, download, errorsOf, FILES, mailsTo, postResourceForm, putServedFile, removeServedFile, resourcesOf,
+  createDataset, createOrganization, cron, download, errorsOf, FILES, mailsTo, postResourceForm, putServedFile, removeServedFile, resourcesOf, syncRuns,
 } from './publish-resources-fixtures';
 
 let org: string;
@@ -24,17 +23,7 @@ beforeEach(async () => {
 const newPath = () => `/user/datasets/${datasetId}/resources/new`;
 const urlForm = (url: string, sync = 'daily') => ({ title: 'Comptages', resource_type: 'raw', mode: 'url_download', url, sync_frequency: sync, access_level: 'public' });
 
-/** Runs the Worker's own scheduled handler at a fixed time and waits for its work. */
-async function cron(at: string): Promise<void> {
-  const controller = createScheduledController({ scheduledTime: new Date(at), cron: '0 * * * *' });
-  const ctx = createExecutionContext();
-  await worker.scheduled!(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
-}
-
-const runs = async (resourceId: string) =>
-  (await env.DB.prepare('SELECT started_at, trigger, result, error FROM resource_sync_runs WHERE resource_id = ? ORDER BY id').bind(resourceId)
-    .all<{ started_at: string; trigger: string; result: string; error: string | null }>()).results;
+const runs = syncRuns;
 
 describe('URL download kept in sync by the cron', () => {
   it('unchanged → recorded unchanged; changed → new version; failing → previous file served, run recorded, producer mailed', async () => {

@@ -5,9 +5,11 @@ import type { SyncFrequency } from '../domain/vocabulary';
 import type { Env } from '../env';
 import { sendMails } from '../mail/mailer';
 import { resourceFailedMails } from '../mail/templates/resources';
-import { findManagedDataset, findManagedResource, previousSyncResult, recordSyncRun, type ManagedDataset, type ManagedResource, type SyncResult } from '../store/resource-catalogue';
+import {
+  findManagedDataset, findManagedResource, previousSyncResult, recordSyncRun, servedOrigin, type ManagedDataset, type ManagedResource, type SyncResult,
+} from '../store/resource-catalogue';
 import { organizationReferentEmails } from '../store/datasets';
-import { problemText, storeFromDeposit, storeFromUrl, type Sourced } from '../store/resource-sources';
+import { problemText, storeFromDeposit, storeFromUrl, type NotModified, type Sourced } from '../store/resource-sources';
 
 /** Fetches run side by side, a few at a time: a Worker invocation has a limited number of open connections. */
 const CONCURRENCY = 6;
@@ -19,8 +21,10 @@ export interface SyncPass {
   failed: number;
 }
 
-async function fetchSource(env: Env, resource: ManagedResource): Promise<Sourced> {
-  if (resource.sourceMode === 'url_download' && resource.sourceUrl) return storeFromUrl(env, resource.id, resource.sourceUrl);
+async function fetchSource(env: Env, resource: ManagedResource): Promise<Sourced | NotModified> {
+  if (resource.sourceMode === 'url_download' && resource.sourceUrl) {
+    return storeFromUrl(env, resource.id, resource.sourceUrl, await servedOrigin(env.DB, resource));
+  }
   if (resource.sourceMode === 'sftp' && resource.sftpUserId && resource.sftpPath) {
     return storeFromDeposit(env, resource.id, resource.sftpUserId, resource.sftpPath);
   }
@@ -28,8 +32,9 @@ async function fetchSource(env: Env, resource: ManagedResource): Promise<Sourced
 }
 
 /**
- * Synchronises one resource: a new file becomes a new version; the same bytes (same SHA-256) are recorded as
- * unchanged and not stored twice; a failure keeps the served file, is recorded and mailed (once, not at every run).
+ * Synchronises one resource: a URL asked with the served version's validators that answers 304 is unchanged without
+ * any download or R2 write; otherwise a new file becomes a new version and the same bytes (same SHA-256) are recorded
+ * as unchanged and not stored twice; a failure keeps the served file, is recorded and mailed (once, not at every run).
  */
 export async function syncResource(env: Env, dataset: ManagedDataset, resource: ManagedResource, startedAt: Date, trigger: 'schedule' | 'form'): Promise<SyncResult> {
   const clockStart = Date.now();
@@ -47,9 +52,13 @@ export async function syncResource(env: Env, dataset: ManagedDataset, resource: 
     }
     return 'failed';
   }
+  if ('notModified' in sourced) {
+    await recordSyncRun(env, dataset, resource, { startedAt, finishedAt, trigger, result: 'unchanged', error: null, version: null });
+    return 'unchanged';
+  }
   if (sourced.version.sha256 === resource.sha256) {
     await env.FILES.delete(sourced.version.key);
-    await recordSyncRun(env, dataset, resource, { startedAt, finishedAt, trigger, result: 'unchanged', error: null, version: null });
+    await recordSyncRun(env, dataset, resource, { startedAt, finishedAt, trigger, result: 'unchanged', error: null, version: null, confirmed: sourced.version.origin });
     return 'unchanged';
   }
   await recordSyncRun(env, dataset, resource, { startedAt, finishedAt, trigger, result: 'updated', error: null, version: sourced.version });

@@ -126,6 +126,14 @@ export interface NewVersion {
   size: number;
   sha256: string;
   encoding: string | null;
+  /** Set for a file downloaded from a URL: where from, and the server's validators for a conditional re-fetch. */
+  origin: SourceOrigin | null;
+}
+
+export interface SourceOrigin {
+  url: string;
+  etag: string | null;
+  lastModified: string | null;
 }
 
 type ResourceEvent = 'created' | 'updated' | 'deleted' | 'restored' | 'synced';
@@ -147,8 +155,11 @@ async function runChange(env: Env, dataset: ManagedDataset, statements: D1Prepar
 
 function versionStatements(db: D1Database, resourceId: string, version: NewVersion, now: Date): D1PreparedStatement[] {
   return [
-    db.prepare('INSERT INTO resource_versions (id, resource_id, file_key, file_name, media_type, size_bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .bind(version.versionId, resourceId, version.key, version.fileName, version.mediaType, version.size, version.sha256, now.toISOString()),
+    db.prepare(
+      `INSERT INTO resource_versions (id, resource_id, file_key, file_name, media_type, size_bytes, sha256, created_at, source_url, etag, last_modified)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).bind(version.versionId, resourceId, version.key, version.fileName, version.mediaType, version.size, version.sha256, now.toISOString(),
+      version.origin?.url ?? null, version.origin?.etag ?? null, version.origin?.lastModified ?? null),
     db.prepare('UPDATE resources SET file_key = ?, file_name = ?, media_type = ?, size_bytes = ?, sha256 = ?, encoding = ?, modified_at = ? WHERE id = ?')
       .bind(version.key, version.fileName, version.mediaType, version.size, version.sha256, version.encoding, now.toISOString(), resourceId),
   ];
@@ -273,9 +284,21 @@ export async function deleteResource(env: Env, actor: Actor, dataset: ManagedDat
 
 export type SyncResult = 'updated' | 'unchanged' | 'failed';
 
-/** Records a sync run; a new version (if any) and the dataset change land in the same batch. */
+/** Where the served version was downloaded from and its validators, or null (upload, deposit, older version). */
+export async function servedOrigin(db: D1Database, resource: ManagedResource): Promise<SourceOrigin | null> {
+  if (!resource.fileKey) return null;
+  const row = await db.prepare('SELECT source_url, etag, last_modified FROM resource_versions WHERE resource_id = ? AND file_key = ?')
+    .bind(resource.id, resource.fileKey).first<{ source_url: string | null; etag: string | null; last_modified: string | null }>();
+  return row?.source_url ? { url: row.source_url, etag: row.etag, lastModified: row.last_modified } : null;
+}
+
+/**
+ * Records a sync run; a new version (if any) and the dataset change land in the same batch. `confirmed`: the URL
+ * answered the served bytes again (same SHA-256), so its validators now describe the served version.
+ */
 export async function recordSyncRun(env: Env, dataset: ManagedDataset, resource: ManagedResource, run: {
   startedAt: Date; finishedAt: Date; trigger: 'schedule' | 'form'; result: SyncResult; error: string | null; version: NewVersion | null;
+  confirmed?: SourceOrigin | null;
 }): Promise<void> {
   const db = env.DB;
   const statements = [
@@ -283,6 +306,10 @@ export async function recordSyncRun(env: Env, dataset: ManagedDataset, resource:
       .bind(resource.id, run.startedAt.toISOString(), run.finishedAt.toISOString(), run.trigger, run.result, run.error, run.version?.versionId ?? null),
     db.prepare('UPDATE resources SET last_sync_at = ? WHERE id = ?').bind(run.startedAt.toISOString(), resource.id),
   ];
+  if (run.confirmed && resource.fileKey) {
+    statements.push(db.prepare('UPDATE resource_versions SET source_url = ?, etag = ?, last_modified = ? WHERE resource_id = ? AND file_key = ?')
+      .bind(run.confirmed.url, run.confirmed.etag, run.confirmed.lastModified, resource.id, resource.fileKey));
+  }
   if (!run.version) {
     await db.batch(statements);
     return;

@@ -7,7 +7,7 @@ import type { Env } from '../env';
 import { formatNumber, t, type MessageKey, type Params } from '../i18n';
 import { resourceFileKey } from './files';
 import { FileTooLarge, judgeStoredFile, maxUploadBytes, mediaTypeFromName, safeFileName, storeStream, type FileProblem, type Judgement } from './resource-files';
-import type { NewVersion } from './resource-catalogue';
+import type { NewVersion, SourceOrigin } from './resource-catalogue';
 import { depositKey } from './sftp-files';
 
 export interface Problem {
@@ -18,6 +18,8 @@ export interface Problem {
 export const problemText = (problem: Problem) => t('fr', problem.key, problem.params);
 
 export type Sourced = { ok: true; version: NewVersion; format: string | null } | { ok: false; problem: Problem };
+/** The server answered 304 to the validators of the served version: nothing was downloaded or stored. */
+export type NotModified = { ok: true; notModified: true };
 
 /** "100 Mo" the way French users read sizes. */
 export function formatSize(bytes: number): string {
@@ -71,7 +73,9 @@ export async function judgeVersion(env: Env, file: { versionId: string; key: str
   return {
     ok: true,
     format: judgement.format,
-    version: { versionId: file.versionId, key: file.key, fileName: file.fileName, mediaType, size: file.size, sha256: file.sha256, encoding: judgement.encoding },
+    version: {
+      versionId: file.versionId, key: file.key, fileName: file.fileName, mediaType, size: file.size, sha256: file.sha256, encoding: judgement.encoding, origin: null,
+    },
   };
 }
 
@@ -108,8 +112,18 @@ export function checkUrl(env: Env, url: string): Problem | null {
   return check.ok ? null : refusalProblem(check.refusal, url);
 }
 
-/** GET with redirects followed by hand, each hop checked like the first URL. */
-async function fetchChecked(env: Env, url: string): Promise<{ ok: true; response: Response; finalUrl: URL } | { ok: false; problem: Problem }> {
+/** The conditional request headers built from a previous download's validators (RFC 9110 §13.1). */
+function conditionalHeaders(previous: SourceOrigin | null): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (previous?.etag) headers['if-none-match'] = previous.etag;
+  if (previous?.lastModified) headers['if-modified-since'] = previous.lastModified;
+  return headers;
+}
+
+type Checked = { ok: true; response: Response; finalUrl: URL } | { ok: false; problem: Problem } | NotModified;
+
+/** GET with redirects followed by hand, each hop checked like the first URL; `conditional` headers go to every hop. */
+async function fetchChecked(env: Env, url: string, conditional: Record<string, string> = {}): Promise<Checked> {
   const allowed = testAllowList(env.ALLOW_PRIVATE_FETCH_FOR_TESTS);
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -120,9 +134,16 @@ async function fetchChecked(env: Env, url: string): Promise<{ ok: true; response
     }
     let response: Response;
     try {
-      response = await fetch(check.url.href, { redirect: 'manual', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { 'user-agent': 'portail-geodata (synchronisation)' } });
+      response = await fetch(check.url.href, {
+        redirect: 'manual', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { 'user-agent': 'portail-geodata (synchronisation)', ...conditional },
+      });
     } catch {
       return { ok: false, problem: { key: 'resources.error.url.network' } };
+    }
+    // 304 only answers a conditional request: without validators sent it stays an HTTP error below.
+    if (response.status === 304 && Object.keys(conditional).length > 0) {
+      await response.body?.cancel();
+      return { ok: true, notModified: true };
     }
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       await response.body?.cancel();
@@ -151,16 +172,25 @@ function fileNameFromResponse(response: Response, url: URL): string {
   return safeFileName(name);
 }
 
-export async function storeFromUrl(env: Env, resourceId: string, url: string): Promise<Sourced> {
-  const fetched = await fetchChecked(env, url);
-  if (!fetched.ok) return fetched;
+/**
+ * Downloads `url` into a new version, keeping the server's ETag and Last-Modified with it. With `previous` (the
+ * served version's origin), the request is conditional, but only when that version came from this very URL.
+ */
+export async function storeFromUrl(env: Env, resourceId: string, url: string): Promise<Sourced>;
+export async function storeFromUrl(env: Env, resourceId: string, url: string, previous: SourceOrigin | null): Promise<Sourced | NotModified>;
+export async function storeFromUrl(env: Env, resourceId: string, url: string, previous: SourceOrigin | null = null): Promise<Sourced | NotModified> {
+  const fetched = await fetchChecked(env, url, conditionalHeaders(previous?.url === url ? previous : null));
+  if (!fetched.ok || 'notModified' in fetched) return fetched;
   const { response, finalUrl } = fetched;
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxUploadBytes(env)) {
     await response.body!.cancel();
     return { ok: false, problem: tooLarge(env) };
   }
-  return storeVersion(env, resourceId, fileNameFromResponse(response, finalUrl), response.body!);
+  const stored = await storeVersion(env, resourceId, fileNameFromResponse(response, finalUrl), response.body!);
+  if (!stored.ok) return stored;
+  const origin = { url, etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') };
+  return { ...stored, version: { ...stored.version, origin } };
 }
 
 // ---- SFTP deposits ------------------------------------------------------------------------------------------------

@@ -23,7 +23,10 @@ interface UploadRow {
 function staged(row: UploadRow): StagedUpload {
   return {
     id: row.id, resourceId: row.resource_id, fileName: row.file_name, size: row.size_bytes ?? 0, format: row.format,
-    version: { versionId: row.version_id, key: row.file_key, fileName: row.file_name, mediaType: mediaTypeFromName(row.file_name), size: row.size_bytes ?? 0, sha256: row.sha256 ?? '', encoding: row.encoding },
+    version: {
+      versionId: row.version_id, key: row.file_key, fileName: row.file_name, mediaType: mediaTypeFromName(row.file_name), size: row.size_bytes ?? 0,
+      sha256: row.sha256 ?? '', encoding: row.encoding, origin: null,
+    },
   };
 }
 
