@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { recoverLostJobs } from './jobs-idle';
 import { BUILD_DIR, CACHE_DIR, DIST_DIR, ROOT, STATE_DIR } from './local-config';
 
 export interface BuildRecord {
@@ -113,6 +114,8 @@ export class SiteBuilder {
   }
 
   private async catchUp(): Promise<void> {
+    // The reload the new files caused may have dropped jobs sent meanwhile: the new isolate sends them again.
+    await recoverLostJobs(this.portalUrl, this.operatorToken);
     if (this.running) return;
     try {
       const response = await fetch(`${this.portalUrl}/api/internal/catalogue/status`, { headers: { authorization: `Bearer ${this.operatorToken}` } });

@@ -3,7 +3,7 @@ import { Router, type IRequest } from 'itty-router';
 import type { Env } from './env';
 import { handlingBatch, type JobMessage } from './store/queue';
 import { downloadHandler, publicImageHandler } from './http/downloads/download';
-import { importHandler, jobsHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
+import { importHandler, jobsHandler, recoverJobsHandler, snapshotHandler, statusHandler } from './http/operator/catalogue';
 import { ckanActionHandler, ckanVersionHandler } from './http/ckan/actions';
 import { dcatCatalogHandler, dcatDatasetHandler } from './http/dcat/catalog';
 import { json, problem } from './http/respond';
@@ -89,6 +89,7 @@ const router = Router<IRequest, Args>()
   .get('/api/internal/catalogue/snapshot', snapshotHandler)
   .get('/api/internal/catalogue/status', statusHandler)
   .get('/api/internal/jobs', jobsHandler)
+  .post('/api/internal/jobs/recover', recoverJobsHandler)
   .get('/api/files/*', publicImageHandler)
   .get('/dataset/:datasetId/resource/:resourceId/download/:fileName', downloadHandler)
   .get('/user/login', loginFormHandler)
@@ -289,7 +290,7 @@ export default {
     return marked;
   },
   async queue(batch, env) {
-    await handlingBatch(batch.messages.length, async () => {
+    await handlingBatch(env.DB, batch.messages, async () => {
       await handleRebuildMessages(batch.messages, env);
       await handleIngestMessages(batch.messages, env);
       await handleFollowNotifications(batch.messages, env);

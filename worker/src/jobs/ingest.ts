@@ -28,13 +28,13 @@ const MAX_INDEXES = 16;
 const render = (notice: Notice, lang: Lang = 'fr') => t(lang, notice.key, notice.params);
 
 /** Queues an ingest of the resource (or, once it is gone from the catalogue, the removal of its tables). For every publishing path. */
-export async function enqueueIngest(env: Pick<Env, 'JOBS' | 'DATASTORE'>, resourceId: string): Promise<void> {
+export async function enqueueIngest(env: Pick<Env, 'JOBS' | 'DATASTORE' | 'DB'>, resourceId: string): Promise<void> {
   await markQueued(env.DATASTORE, resourceId);
-  await sendJob(env.JOBS, { type: 'ingest', resourceId });
+  await sendJob(env, { type: 'ingest', resourceId });
 }
 
 /** For the publishing forms and syncs: a resource whose file is tabular is (re)loaded, or emptied once deleted. */
-export async function ingestIfTabular(env: Pick<Env, 'JOBS' | 'DATASTORE'>, resourceId: string, format: string, fileName: string | null): Promise<void> {
+export async function ingestIfTabular(env: Pick<Env, 'JOBS' | 'DATASTORE' | 'DB'>, resourceId: string, format: string, fileName: string | null): Promise<void> {
   if (tabularKind(format, fileName)) await enqueueIngest(env, resourceId);
 }
 

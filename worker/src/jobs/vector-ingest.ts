@@ -17,8 +17,8 @@ import {
 /** Largest source file turned into a layer: the job holds the file and its features in a 128 MB isolate. */
 export const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
 
-export async function enqueueVectorIngest(env: Pick<Env, 'JOBS'>, resourceId: string): Promise<void> {
-  await sendJob(env.JOBS, { type: 'vector-ingest', resourceId });
+export async function enqueueVectorIngest(env: Pick<Env, 'JOBS' | 'DB'>, resourceId: string): Promise<void> {
+  await sendJob(env, { type: 'vector-ingest', resourceId });
 }
 
 export async function handleVectorIngestMessages(messages: readonly Message<JobMessage>[], env: Env): Promise<void> {

@@ -11,6 +11,6 @@ export function changeStatement(db: D1Database, reason: string, object: { type: 
 /** Queues the rebuild for a change recorded by `changeStatement` (pass its D1 result). */
 export async function publishChange(env: Env, changeResult: D1Result): Promise<number> {
   const changeId = Number(changeResult.meta.last_row_id);
-  await enqueueRebuild(env.JOBS, changeId);
+  await enqueueRebuild(env, changeId);
   return changeId;
 }

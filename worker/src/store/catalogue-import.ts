@@ -100,7 +100,7 @@ function mediaTypeFor(resource: ImportResource, file: ImportFile): string {
 
 /** `jobs`, when given, receives an ingest for each tabular resource whose file changed or that the import removed. */
 export async function importCatalogue(db: D1Database, bucket: R2Bucket, data: CatalogueImport, files: Map<string, ImportFile>, reason: string,
-  jobs?: Pick<Env, 'JOBS' | 'DATASTORE'>): Promise<ImportResult> {
+  jobs?: Pick<Env, 'JOBS' | 'DATASTORE' | 'DB'>): Promise<ImportResult> {
   await crossCheck(db, data, files);
   const now = new Date().toISOString();
   const statements: D1PreparedStatement[] = [];

@@ -4,33 +4,53 @@ export type JobMessage =
   | { type: 'ingest'; resourceId: string }
   | { type: 'vector-ingest'; resourceId: string };
 
+/** A message as sent: with the id of its row in the job ledger. */
+export type LedgeredMessage = JobMessage & { jobId?: string };
+
+/** This isolate, as the sender of ledger rows (a wrangler dev reload starts a new one). */
+const ISOLATE = crypto.randomUUID();
+
 /**
- * Jobs this isolate sent and has not yet handled, and batches it is handling. Only meaningful where one isolate
- * both sends and consumes, as under `wrangler dev`: `npm start` waits for none before swapping a rebuilt site in,
- * because wrangler dev's reload on new assets drops the queued messages and stops the running batch
- * (docs/decisions.md). Deployed, the counts are per isolate and nothing reads them.
+ * Sends a job and records it in the ledger until a consumer has handled it. Locally, `npm start` sends again what
+ * a wrangler dev reload dropped (`recoverJobs`) and writes new site files only when the ledger is empty.
  */
-const inIsolate = { sent: 0, handling: 0 };
-
-export async function sendJob(queue: Queue<JobMessage>, message: JobMessage): Promise<void> {
-  await queue.send(message);
-  inIsolate.sent++;
+export async function sendJob(env: { JOBS: Queue<JobMessage>; DB: D1Database }, message: JobMessage): Promise<void> {
+  const jobId = crypto.randomUUID();
+  await env.DB.prepare('INSERT INTO job_ledger (id, body, sender, sent_at) VALUES (?, ?, ?, ?)')
+    .bind(jobId, JSON.stringify(message), ISOLATE, new Date().toISOString()).run();
+  await env.JOBS.send({ ...message, jobId } as LedgeredMessage);
 }
 
-export async function enqueueRebuild(queue: Queue<JobMessage>, changeId: number): Promise<void> {
-  await sendJob(queue, { type: 'rebuild', changeId });
+export async function enqueueRebuild(env: { JOBS: Queue<JobMessage>; DB: D1Database }, changeId: number): Promise<void> {
+  await sendJob(env, { type: 'rebuild', changeId });
 }
 
-/** Runs a consumer batch, counting it as handled work. */
-export async function handlingBatch(size: number, run: () => Promise<void>): Promise<void> {
-  inIsolate.handling++;
+/** Runs a consumer batch, then takes its messages off the ledger (also when a handler failed: they retry or end). */
+export async function handlingBatch(db: D1Database, messages: readonly Message<JobMessage>[], run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } finally {
-    inIsolate.handling--;
-    inIsolate.sent = Math.max(0, inIsolate.sent - size);
+    const ids = messages.map((m) => (m.body as LedgeredMessage).jobId).filter((id): id is string => !!id);
+    if (ids.length > 0) await db.prepare('DELETE FROM job_ledger WHERE id IN (SELECT value FROM json_each(?))').bind(JSON.stringify(ids)).run();
   }
 }
 
-export const jobsInIsolate = (): { sent: number; handling: number; idle: boolean } =>
-  ({ ...inIsolate, idle: inIsolate.sent === 0 && inIsolate.handling === 0 });
+/** Jobs sent and not yet handled; `lost` were sent by another isolate (dropped by a local reload, or in flight elsewhere). */
+export async function jobLedger(db: D1Database): Promise<{ outstanding: number; lost: number; idle: boolean }> {
+  const row = await db.prepare('SELECT count(*) AS outstanding, count(*) FILTER (WHERE sender != ?) AS lost FROM job_ledger').bind(ISOLATE)
+    .first<{ outstanding: number; lost: number }>();
+  return { outstanding: row!.outstanding, lost: row!.lost, idle: row!.outstanding === 0 };
+}
+
+/**
+ * Sends again the jobs another isolate sent and no consumer handled. Only for the local runtime, where one isolate
+ * serves everything and a reload loses its queue: deployed, other isolates' jobs are in flight, not lost.
+ */
+export async function recoverJobs(env: { JOBS: Queue<JobMessage>; DB: D1Database }): Promise<number> {
+  const rows = await env.DB.prepare('SELECT id, body FROM job_ledger WHERE sender != ? ORDER BY sent_at').bind(ISOLATE).all<{ id: string; body: string }>();
+  for (const row of rows.results) {
+    await env.DB.prepare('UPDATE job_ledger SET sender = ? WHERE id = ?').bind(ISOLATE, row.id).run();
+    await env.JOBS.send({ ...(JSON.parse(row.body) as JobMessage), jobId: row.id } as LedgeredMessage);
+  }
+  return rows.results.length;
+}

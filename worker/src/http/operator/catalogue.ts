@@ -6,7 +6,7 @@ import { catalogueImport, referencedFiles } from '../../domain/import-schema';
 import type { Env } from '../../env';
 import { importCatalogue, ImportError, type ImportFile } from '../../store/catalogue-import';
 import { catalogueStatus, exportSnapshot } from '../../store/catalogue-snapshot';
-import { enqueueRebuild, jobsInIsolate } from '../../store/queue';
+import { enqueueRebuild, jobLedger, recoverJobs } from '../../store/queue';
 import { resolveActor } from '../actor';
 import { json, problem } from '../respond';
 import { t } from '../../i18n';
@@ -41,7 +41,7 @@ export async function importHandler(request: IRequest, env: Env): Promise<Respon
   }
   try {
     const result = await importCatalogue(env.DB, env.FILES, parsed.data, files, form.get('reason')?.toString() || 'import', env);
-    await enqueueRebuild(env.JOBS, result.changeId);
+    await enqueueRebuild(env, result.changeId);
     return json(result, { status: 201 });
   } catch (error) {
     if (error instanceof ImportError) return problem(422, t('fr', 'api.importBadReferences'), error.problems);
@@ -59,8 +59,14 @@ export async function statusHandler(request: IRequest, env: Env): Promise<Respon
   return json(await catalogueStatus(env.DB));
 }
 
-/** This isolate's queue work (local use: `npm start` swaps a rebuilt site in only when it is idle). */
+/** The job ledger (local use: `npm start` writes a rebuilt site only when no job is outstanding). */
 export async function jobsHandler(request: IRequest, env: Env): Promise<Response> {
   if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
-  return json(jobsInIsolate());
+  return json(await jobLedger(env.DB));
+}
+
+/** Sends again the jobs a wrangler dev reload dropped (local use, after the site's files changed). */
+export async function recoverJobsHandler(request: IRequest, env: Env): Promise<Response> {
+  if (!can(await resolveActor(request, env), { action: 'catalogue:export' })) return problem(403, FORBIDDEN);
+  return json({ resent: await recoverJobs(env) });
 }
