@@ -179,7 +179,8 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     Object.assign(report, source.details);
     const fields = fieldsOf(columns, inference.readings);
     const layout = layoutOf(table, fields);
-    if (inference.readings.some((r, i) => r !== read.guess[i])) {
+    const reload = inference.readings.some((r, i) => r !== read.guess[i]);
+    if (reload) {
       // The first rows' types did not hold for the whole file: load again with the types the whole file has.
       await dropTables(db, siblingTables(table));
       await createTables(db, layout, fields);
@@ -201,7 +202,7 @@ export async function ingestResource(env: Env, resourceId: string): Promise<void
     report.columns = fields.map((f, i) => ({ ...f, nulls: loaded - inference.stats[i]!.nonNull }));
     report.warnings = [...nameNotices, ...source.notices, ...inference.notices].map((n) => render(n));
     report.durationMs = Date.now() - started;
-    report.phasesMs = { read: readAt - started, reload: loadedAt - readAt, index: Date.now() - loadedAt };
+    report.phasesMs = { read: readAt - started, reload: reload ? loadedAt - readAt : 0, index: Date.now() - loadedAt };
     const { swapped, old } = await swapIn(db, resourceId, jobId, table, ftsTable, fields, loaded, resource.sha256, report, new Date().toISOString());
     await dropTables(db, swapped ? old : siblingTables(table));
     if (swapped && resource.datasetPublished) {
