@@ -7,8 +7,10 @@ export type JobMessage =
 /** A message as sent: with the id of its row in the job ledger. */
 export type LedgeredMessage = JobMessage & { jobId?: string };
 
-/** This isolate, as the sender of ledger rows (a wrangler dev reload starts a new one). */
-const ISOLATE = crypto.randomUUID();
+/** This isolate, as the sender of ledger rows (a wrangler dev reload starts a new one); drawn at first use, since
+ * the Workers runtime refuses random values at module load. */
+let isolate: string | null = null;
+const isolateId = () => (isolate ??= crypto.randomUUID());
 
 /**
  * Sends a job and records it in the ledger until a consumer has handled it. Locally, `npm start` sends again what
@@ -17,7 +19,7 @@ const ISOLATE = crypto.randomUUID();
 export async function sendJob(env: { JOBS: Queue<JobMessage>; DB: D1Database }, message: JobMessage): Promise<void> {
   const jobId = crypto.randomUUID();
   await env.DB.prepare('INSERT INTO job_ledger (id, body, sender, sent_at) VALUES (?, ?, ?, ?)')
-    .bind(jobId, JSON.stringify(message), ISOLATE, new Date().toISOString()).run();
+    .bind(jobId, JSON.stringify(message), isolateId(), new Date().toISOString()).run();
   await env.JOBS.send({ ...message, jobId } as LedgeredMessage);
 }
 
@@ -37,7 +39,7 @@ export async function handlingBatch(db: D1Database, messages: readonly Message<J
 
 /** Jobs sent and not yet handled; `lost` were sent by another isolate (dropped by a local reload, or in flight elsewhere). */
 export async function jobLedger(db: D1Database): Promise<{ outstanding: number; lost: number; idle: boolean }> {
-  const row = await db.prepare('SELECT count(*) AS outstanding, count(*) FILTER (WHERE sender != ?) AS lost FROM job_ledger').bind(ISOLATE)
+  const row = await db.prepare('SELECT count(*) AS outstanding, count(*) FILTER (WHERE sender != ?) AS lost FROM job_ledger').bind(isolateId())
     .first<{ outstanding: number; lost: number }>();
   return { outstanding: row!.outstanding, lost: row!.lost, idle: row!.outstanding === 0 };
 }
@@ -47,9 +49,9 @@ export async function jobLedger(db: D1Database): Promise<{ outstanding: number; 
  * serves everything and a reload loses its queue: deployed, other isolates' jobs are in flight, not lost.
  */
 export async function recoverJobs(env: { JOBS: Queue<JobMessage>; DB: D1Database }): Promise<number> {
-  const rows = await env.DB.prepare('SELECT id, body FROM job_ledger WHERE sender != ? ORDER BY sent_at').bind(ISOLATE).all<{ id: string; body: string }>();
+  const rows = await env.DB.prepare('SELECT id, body FROM job_ledger WHERE sender != ? ORDER BY sent_at').bind(isolateId()).all<{ id: string; body: string }>();
   for (const row of rows.results) {
-    await env.DB.prepare('UPDATE job_ledger SET sender = ? WHERE id = ?').bind(ISOLATE, row.id).run();
+    await env.DB.prepare('UPDATE job_ledger SET sender = ? WHERE id = ?').bind(isolateId(), row.id).run();
     await env.JOBS.send({ ...(JSON.parse(row.body) as JobMessage), jobId: row.id } as LedgeredMessage);
   }
   return rows.results.length;
