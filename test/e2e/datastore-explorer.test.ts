@@ -150,12 +150,15 @@ describe('datastore explorer', () => {
     // No request left the portal: no tiles, no CDN.
     const origins = await visitor.evaluate(() => [...new Set(performance.getEntriesByType('resource').map((e) => new URL(e.name).origin))]);
     expect(origins).toEqual([new URL(portal).origin]);
+    // Leaflet fades the popup in: contrast is judged once it is opaque.
+    await expect.poll(() => visitor.locator('.leaflet-popup').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
     await expectAccessible(visitor);
     await screenshot(visitor, 'datastore-visitor-map');
 
-    // The static dataset page, once rebuilt, lists the resource under "Données requêtables".
+    // The static dataset page, once rebuilt, lists the resource under "Données requêtables" with its explorer link
+    // (the demo dataset may already have another queryable resource).
     await expect.poll(async () => (await fetch(`${portal}/dataset/${dataset.slug}`)).text(), { timeout: 240_000, interval: 500 })
-      .toContain('Données requêtables');
+      .toContain('Explorer les données<span class="sr-only"> – Équipements sportifs</span>');
     await visitor.goto(`${portal}/dataset/${dataset.slug}`);
     await visitor.getByRole('link', { name: 'Explorer les données – Équipements sportifs' }).waitFor();
     await expectAccessible(visitor);
