@@ -89,7 +89,8 @@ beforeAll(async () => {
   // The queue turns the files into layers: wait until every one is listed (expect.poll is for tests only).
   const deadline = Date.now() + 180_000;
   for (;;) {
-    capabilities130 = await (await fetch(`${WMS}?SERVICE=WMS&REQUEST=GetCapabilities`)).text();
+    // A wrangler dev reload (new site files) may close the connection: the next turn asks again.
+    capabilities130 = await fetch(`${WMS}?SERVICE=WMS&REQUEST=GetCapabilities`).then((r) => r.text()).catch(() => '');
     if (layers.every((l) => capabilities130.includes(`<Name>${l.name}</Name>`))) break;
     if (Date.now() > deadline) throw new Error(`layers not served in time:\n${capabilities130}`);
     await new Promise((r) => setTimeout(r, 1000));
